@@ -1,0 +1,773 @@
+"""Read a folder of scraped articles into the ``documents`` and ``lines`` tables.
+
+Every input file becomes one ``documents`` row (with its problems listed), every non-blank raw
+line one ``lines`` row with a role from the vocabulary in ``SCHEMA.md``. The article lines
+(title, standfirst, headings, body) are repaired into a clean :class:`~kit.offsets.TextView`
+that maps every offset back to the raw file.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import html
+import io
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from kit.offsets import Edit, TextView
+
+__all__ = [
+    "ARTICLE_ROLES",
+    "LINE_ROLES",
+    "Article",
+    "Corpus",
+    "CorpusError",
+    "classify_lines",
+    "decode_bytes",
+    "read_corpus",
+    "repair_edits",
+    "split_lines",
+]
+
+LINE_ROLES = (
+    "title", "title_duplicate", "standfirst", "heading", "body", "author", "byline", "date",
+    "date_updated", "section", "tag", "keywords", "url", "image_url", "caption", "related_link",
+    "publisher", "locale", "ad", "newsletter", "comments", "scrape_junk",
+)
+#: Roles whose text is analysed (entities, quotes, dates); the rest is kept but not read.
+ARTICLE_ROLES = frozenset({"title", "standfirst", "heading", "body"})
+
+MAX_BYTES = 5_000_000
+MANIFEST_COLUMNS = ("published", "url", "outlet", "title", "author", "date_basis")
+
+
+class CorpusError(Exception):
+    """The corpus folder cannot be read at all (missing, not a folder)."""
+
+
+# --------------------------------------------------------------------------- reading files
+
+
+def decode_bytes(data: bytes) -> tuple[str, list[str]]:
+    """Decode file bytes to text; return the text and the problems met on the way."""
+    problems: list[str] = []
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    for bom, enc in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if data.startswith(bom):
+            problems.append(f"encoding: {enc} (byte-order mark)")
+            return data[2:].decode(enc, errors="replace"), problems
+    try:
+        return data.decode("utf-8"), problems
+    except UnicodeDecodeError:
+        pass
+    guess = None
+    try:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data).best()
+        guess = best.encoding if best is not None else None
+    except Exception:  # noqa: BLE001 - any detector failure falls back to cp1252 below
+        guess = None
+    # Detectors often call Western text "cp1250"/"latin-1"; cp1252 is what web scrapes use.
+    if guess in (None, "ascii", "latin_1", "iso8859_1", "cp1250", "iso8859_2"):
+        guess = "cp1252"
+    text = data.decode(guess, errors="replace")
+    problems.append(f"encoding: not UTF-8, decoded as {guess} (guessed)")
+    return text, problems
+
+
+def _looks_binary(data: bytes) -> bool:
+    head = data[:8192]
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    if not head:
+        return False
+    ctrl = sum(b < 9 or 13 < b < 32 for b in head)
+    return ctrl / len(head) > 0.1
+
+
+# --------------------------------------------------------------------------- lines
+
+
+@dataclass(frozen=True)
+class Line:
+    """A non-blank raw line, trimmed of surrounding whitespace."""
+
+    line: int
+    start: int
+    end: int
+    text: str
+
+
+def split_lines(raw: str) -> list[Line]:
+    """Non-blank lines of ``raw`` with 1-based numbers and trimmed raw offsets."""
+    out: list[Line] = []
+    pos = 0
+    # Only \n, \r\n and \r end lines: str.splitlines also splits on \x0b, \x1c, U+2028...,
+    # which would renumber lines against what an editor shows.
+    for n, m in enumerate(re.finditer(r"[^\r\n]*(?:\r\n|\r|\n|$)", raw), start=1):
+        if m.start() == len(raw) and m.end() == len(raw) and n > 1:
+            break
+        seg = m.group(0).rstrip("\r\n")
+        a = m.start()
+        stripped = seg.strip()
+        if stripped:
+            lead = len(seg) - len(seg.lstrip())
+            s = a + lead
+            out.append(Line(n, s, s + len(stripped), stripped))
+        pos = m.end()
+        if pos >= len(raw):
+            break
+    return out
+
+
+# --------------------------------------------------------------------------- line roles
+
+_WORD = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
+_URL = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
+_IMAGE = re.compile(r"\.(?:jpe?g|png|gif|webp|svg|avif|bmp)(?:[?#]\S*)?$|/(?:img|image|images|photo|photos|media)/", re.I)
+_JUNK = re.compile(r"^/html\b|/@\w|\[@\w|^<[a-z!/][^>]*>|^\{.*\}$|^\[.*\]$|^(?:undefined|null|none|nan|true|false)$", re.I)
+_NUMERIC_JUNK = re.compile(r"^[\d\s.,:;x×/|-]*(?:\b(?:true|false|null)\b[\s\d]*)*$", re.I)
+_LOCALE = re.compile(r"^[a-z]{2,3}[_-][A-Za-z]{2}$")
+_CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\+\d[\d\s()-]{7,}|©|\bcopyright\b|\ball rights reserved\b", re.I)
+_AD = re.compile(r"^(?:advertis(?:ing|ement|e)|sponsored(?: content)?|ad|ads|promoted|paid (?:post|content)|"
+                 r"(?:story|article) continues (?:below|after) (?:the )?advertisement)[.:]?$", re.I)
+_NEWSLETTER = re.compile(r"^(?:subscribe\b|sign up\b|get (?:our|the) \w+ newsletter|join our\b|newsletter\b)|"
+                         r"\bnewsletter\b.{0,80}$|\bsubscribe to\b", re.I)
+_COMMENTS = re.compile(r"^(?:\d+\s+)?comments?$|^(?:post|leave|add|view|show|load|read)(?: a| the| all)? comments?$|"
+                       r"^\d+\s+comments?\b|^comments? \(\d+\)$", re.I)
+_RELATED = re.compile(r"^[(\[]?\s*(?:read (?:also|more)|also read|see also|related(?: articles?| stories| coverage)?|"
+                      r"more on this|recommended|more from|you may also like|watch)\s*[:\-–—]", re.I)
+_BYLINE = re.compile(r"^by\s+(?P<name>[A-Z][^\d]{1,80})$")
+_CAPTION = re.compile(r"^(?:photo|image|picture|file photo|video|illustration)(?: by)?\s*[:|(–—-]|"
+                      r"(?:getty images|reuters|afp|ap photo|shutterstock|epa|xinhua|tass|sputnik|ria novosti)\)?\s*$|"
+                      r"^\(?(?:photo|image) credit", re.I)
+_DATE_PREFIX = re.compile(r"^(?P<kind>published|posted|updated|last updated|modified|date)\s*(?:on|at)?\s*[:\-–]?\s*", re.I)
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})?)?$")
+_MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
+           "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
+_TEXT_DATE = re.compile(
+    rf"^(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
+    rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\.?,?\s+\d{{4}}|(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|"
+    rf"\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{4}})"
+    rf"(?:,?\s*(?:at\s+)?\d{{1,2}}[:.]\d{{2}}(?:\s*[ap]\.?m\.?)?(?:\s*(?:[A-Z]{{2,4}}|[+-]\d{{2}}:?\d{{2}}))?)?$",
+    re.I,
+)
+_SECTION_WORDS = {
+    "news", "world", "world news", "analysis", "opinion", "politics", "business", "economy", "sport",
+    "sports", "culture", "science", "tech", "technology", "health", "asia", "europe", "africa",
+    "americas", "middle east", "us", "uk", "international", "national", "local", "editorial",
+    "features", "feature", "commentary", "comment", "interview", "breaking news", "latest",
+    "latest news", "top stories", "asia-pacific", "asia pacific", "defence", "defense",
+    "diplomacy", "markets", "lifestyle", "entertainment", "environment", "climate", "explainer",
+    "in depth", "in-depth", "investigation", "investigations", "video", "podcast", "live",
+    "blog", "blogs", "global", "region", "society", "security", "military", "war", "op-ed",
+}
+_STOP = {
+    "a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "by", "from",
+    "is", "are", "was", "were", "be", "as", "its", "it", "this", "that", "how", "why", "what",
+    "who", "after", "before", "over", "under", "between", "into", "amid", "about", "s",
+}
+_TERMINAL = re.compile(r"[.!?…]\s*[\"”’')\]]*$|[.!?…][\"”’')\]]+\s*$")
+_BULLET = re.compile(r"^(?:[-–—•*·▪►]|\d{1,2}[.)])\s+")
+_LANGUAGE_WORDS = {
+    "english", "italian", "french", "german", "spanish", "russian", "arabic", "portuguese",
+    "chinese", "japanese", "korean", "turkish", "persian", "greek", "polish", "hungarian",
+    "international", "edition", "en", "it", "fr", "de", "es", "ru",
+}
+
+
+def _words(s: str) -> list[str]:
+    return _WORD.findall(s)
+
+
+def _norm_words(s: str) -> str:
+    s = _repair_string(s)
+    return " ".join(re.findall(r"\w+", s.lower()))
+
+
+def _is_date_line(t: str) -> tuple[bool, str]:
+    """(is a date line, kind) where kind is '' or 'updated'."""
+    kind = ""
+    m = _DATE_PREFIX.match(t)
+    s = t
+    if m:
+        kind = "updated" if m.group("kind").lower() in ("updated", "last updated", "modified") else ""
+        s = t[m.end():]
+    s = s.strip().rstrip(".")
+    if _ISO_DATE.match(s) or _TEXT_DATE.match(s):
+        return True, kind
+    return False, kind
+
+
+def _is_name_like(t: str) -> bool:
+    toks = t.split()
+    if not 2 <= len(toks) <= 4 or re.search(r"\d", t):
+        return False
+    for w in toks:
+        if w.lower() in _STOP or not re.fullmatch(r"[A-Z][\w'’.-]*|[A-Z]\.", w) or w.isupper() and len(w) > 3:
+            return False
+    return True
+
+
+def _is_prose(t: str) -> bool:
+    n = len(_words(t))
+    return bool(_TERMINAL.search(t)) and n >= 6 or n >= 40
+
+
+def _pattern_role(t: str) -> str | None:
+    """Roles that a line's own text decides, wherever it stands."""
+    low = t.lower().strip()
+    n = len(_words(t))
+    if _URL.match(t):
+        return "image_url" if _IMAGE.search(t) else "url"
+    if _JUNK.search(t):
+        return "scrape_junk"
+    is_date, kind = _is_date_line(t)
+    if is_date:
+        return "date_updated" if kind == "updated" else "date"
+    if _NUMERIC_JUNK.match(t):
+        return "scrape_junk"
+    if _LOCALE.match(t):
+        return "locale"
+    if _AD.match(low):
+        return "ad"
+    if n <= 40 and _CONTACT.search(t):
+        return "publisher"
+    if n <= 25 and _NEWSLETTER.search(t):
+        return "newsletter"
+    if _COMMENTS.match(low):
+        return "comments"
+    if _RELATED.match(t):
+        return "related_link"
+    if n <= 8 and _BYLINE.match(t):
+        return "byline"
+    if n <= 30 and _CAPTION.search(t):
+        return "caption"
+    m = re.match(r"^(tags?|topics?|keywords?)\s*:\s*", t, re.I)
+    if m:
+        return "keywords" if m.group(1).lower().startswith("key") else "tag"
+    items = [x.strip() for x in t.split(",")]
+    if len(items) >= 3 and all(0 < len(x.split()) <= 5 for x in items) and not _TERMINAL.search(t):
+        letters = [c for c in t if c.isalpha()]
+        upper = sum(c.isupper() for c in letters) / max(len(letters), 1)
+        if upper > 0.8:
+            return "tag"
+        if upper < 0.05:
+            return "keywords"
+    if n <= 3 and low.rstrip(":") in _SECTION_WORDS:
+        return "section"
+    if n <= 4 and t == low and not _TERMINAL.search(t) and re.search(r"[a-z]", t):
+        return "tag"
+    return None
+
+
+def classify_lines(texts: Sequence[str]) -> list[str]:
+    """Give each non-blank line of one article a role from :data:`LINE_ROLES`.
+
+    Rules are general (no outlet is special-cased): boilerplate is recognised by its own
+    text; title, standfirst, headings and body by their position around the prose block.
+    """
+    n = len(texts)
+    roles: list[str | None] = [_pattern_role(t) for t in texts]
+    prose = [roles[i] is None and _is_prose(t) for i, t in enumerate(texts)]
+    first_prose = next((i for i in range(n) if prose[i]), n)
+    last_prose = max((i for i in range(n) if prose[i]), default=-1)
+
+    # Title: the first headline-like free line before the prose; name-like lines before it
+    # are authors (a scraped header often reads "Section / Author / 0 Comments / Title").
+    title_i = None
+    for i in range(first_prose):
+        if roles[i] is not None:
+            continue
+        t = texts[i]
+        nw = len(_words(t))
+        if _is_name_like(t) and nw <= 3 and any(
+            roles[j] is None and not _is_name_like(texts[j]) for j in range(i + 1, first_prose + 1 if first_prose < n else n)
+        ):
+            roles[i] = "author"
+            continue
+        if nw >= 2:
+            title_i = i
+            roles[i] = "title"
+            break
+        roles[i] = "section" if nw == 1 else "heading"
+
+    # Bullet points right under the title are the standfirst (a "key points" box).
+    if title_i is not None:
+        j = title_i + 1
+        while j < n and (roles[j] == "title_duplicate" or roles[j] is None and _BULLET.match(texts[j])):
+            if roles[j] is None:
+                roles[j] = "standfirst"
+                prose[j] = False
+            j += 1
+
+    # Duplicated titles anywhere (og:title dumps, "Title | Outlet" repeats).
+    if title_i is not None:
+        tw = _norm_words(texts[title_i])
+        for i in range(n):
+            if i == title_i or roles[i] not in (None, "heading"):
+                continue
+            w = _norm_words(texts[i])
+            if w and (w == tw or (len(tw) > 20 and w.startswith(tw)) or (len(w) > 20 and tw.startswith(w))):
+                roles[i] = "title_duplicate"
+                prose[i] = False
+
+    # Standfirst: what sits between the title and the body.
+    if title_i is not None:
+        first_prose = next((i for i in range(n) if prose[i] and roles[i] is None), n)
+        i = title_i + 1
+        while i < n and i < first_prose:
+            if roles[i] is None:
+                t = texts[i]
+                nw = len(_words(t))
+                nxt = next((j for j in range(i + 1, n) if roles[j] != "title_duplicate"), None)
+                gap_is_meta = nxt is not None and roles[nxt] is not None and nxt < first_prose
+                if _BULLET.match(t) or nw >= 15 or gap_is_meta:
+                    roles[i] = "standfirst"
+            i += 1
+        # A prose paragraph right after the title, cut off from the body by a block of
+        # metadata lines, is the standfirst (teaser) rather than the article's first paragraph.
+        if first_prose < n:
+            between = [j for j in range(title_i + 1, first_prose) if roles[j] not in ("title_duplicate",)]
+            if all(roles[j] is not None for j in between):
+                k = first_prose + 1
+                gap = 0
+                while k < n and roles[k] is not None:
+                    gap += 1
+                    k += 1
+                if gap >= 3 and k < n and any(prose[j] for j in range(k, n)):
+                    roles[first_prose] = "standfirst"
+                    prose[first_prose] = False
+        first_prose = next((i for i in range(n) if prose[i] and roles[i] is None), n)
+        last_prose = max((i for i in range(n) if prose[i] and roles[i] is None), default=-1)
+
+    for i, t in enumerate(texts):
+        if roles[i] is not None:
+            continue
+        nw = len(_words(t))
+        if prose[i]:
+            roles[i] = "body"
+        elif first_prose <= i <= last_prose:
+            # Inside the article: short unterminated lines are subheadings, long ones are
+            # paragraphs whose final punctuation was lost.
+            if _BULLET.match(t) and nw >= 4:
+                roles[i] = "body"
+            else:
+                roles[i] = "heading" if nw <= 20 else "body"
+        elif i < first_prose:
+            roles[i] = "heading" if nw >= 2 else "section"
+        else:
+            # After the article: name-like lines are authors, the rest is page furniture.
+            if _is_name_like(t):
+                roles[i] = "author"
+            elif nw <= 4:
+                roles[i] = "tag"
+            else:
+                roles[i] = "scrape_junk" if nw <= 20 else "body"
+    # The page's own address comes before the article; addresses after it point elsewhere.
+    body_start = next((i for i in range(n) if roles[i] in ARTICLE_ROLES), n)
+    seen_url = False
+    for i in range(n):
+        if roles[i] == "url":
+            if seen_url or i > body_start:
+                roles[i] = "related_link"
+            seen_url = True
+    # Repeated time stamps: the same value again is still the date; a different one is an update.
+    first_date = None
+    for i in range(n):
+        if roles[i] == "date":
+            v = _norm_words(_DATE_PREFIX.sub("", texts[i]))
+            if first_date is None:
+                first_date = v
+            elif v != first_date:
+                roles[i] = "date_updated"
+    return [r or "scrape_junk" for r in roles]
+
+
+# --------------------------------------------------------------------------- repairs
+
+_QUOT_OPEN = re.compile(r"(?:(?<=\s)|^)quot(?=[A-Z0-9‘“\"'])")
+_QUOT_CLOSE = re.compile(r"(?<=[a-z0-9.,!?])quot(?=$|[\s.,;:!?)])")
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
+_GLUED_SENT = re.compile(r"(?<=[a-z0-9)\]][.!?])(?=[A-Z][a-z])|(?<=[.!?,][”\"’])(?=[A-Z])|(?<=[a-z][.!?])(?=[“])")
+_ODD_SPACE = re.compile(r"[\u00a0\u2007\u202f\u2009\u200a\u3000]")
+_ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+
+
+def repair_edits(raw: str, start: int, end: int) -> list[Edit]:
+    """Edits that undo common scraping damage inside ``raw[start:end]``.
+
+    - HTML entities left as text (``&quot;``, ``&#8217;``) are decoded;
+    - ``quot`` left where an entity's ``&`` and ``;`` were stripped becomes a quote mark
+      (``Kim Jong Un quotStable ... Russiaquot``);
+    - a sentence glued to the next one (``agreements.”Meeting``, ``said.At``) gets a space, so
+      the sentence splitter and quote pairing see the boundary;
+    - odd spaces become plain spaces; zero-width characters and soft hyphens are dropped.
+    """
+    seg = raw[start:end]
+    edits: list[Edit] = []
+    for m in _ENTITY.finditer(seg):
+        rep = html.unescape(m.group(0))
+        if rep != m.group(0):
+            edits.append(Edit(start + m.start(), start + m.end(), rep, "html entity"))
+    taken = [(e.start, e.end) for e in edits]
+
+    def free(a: int, b: int) -> bool:
+        return all(b <= x or a >= y for x, y in taken)
+
+    for rx in (_QUOT_OPEN, _QUOT_CLOSE):
+        for m in rx.finditer(seg):
+            a, b = start + m.start(), start + m.end()
+            if free(a, b):
+                edits.append(Edit(a, b, '"', "stripped &quot; entity"))
+                taken.append((a, b))
+    for m in _GLUED_SENT.finditer(seg):
+        a = start + m.start()
+        if free(a, a):
+            edits.append(Edit(a, a, " ", "glued sentence"))
+    for m in _ODD_SPACE.finditer(seg):
+        a = start + m.start()
+        if free(a, a + 1):
+            edits.append(Edit(a, a + 1, " ", "odd space"))
+    for m in _ZERO_WIDTH.finditer(seg):
+        a = start + m.start()
+        if free(a, a + 1):
+            edits.append(Edit(a, a + 1, "", "zero-width"))
+    return sorted(edits, key=lambda e: (e.start, e.end))
+
+
+def _repair_string(s: str) -> str:
+    return TextView.build(s, [(0, len(s))], edits=repair_edits(s, 0, len(s))).text
+
+
+# --------------------------------------------------------------------------- articles
+
+
+@dataclass
+class Article:
+    """One input file: its raw text, line roles, metadata and clean views of its text.
+
+    ``view`` is the analysed text (title, standfirst, headings and body lines, repaired, one
+    blank line between raw lines); ``view.span_to_raw`` maps any span of it to raw offsets.
+    """
+
+    doc_id: str
+    path: str
+    raw: str = ""
+    lines: list[Line] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)
+    meta: dict = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    view: TextView | None = None
+    body_view: TextView | None = None
+    sha1: str = ""
+    analysable: bool = True
+    encoding: str = "utf-8"
+
+    @property
+    def text(self) -> str:
+        """The analysed clean text (empty when the file could not be read)."""
+        return self.view.text if self.view is not None else ""
+
+
+def _outlet_from_publisher(t: str) -> str:
+    m = _CONTACT.search(t)
+    head = t[: m.start()] if m else t
+    head = re.sub(r"\s*(?:©|\(c\)|copyright)\s*(?:\d{4})?\s*", " ", head, flags=re.I).strip(" -|,;:")
+    words = head.split()
+    return " ".join(words[:5]) if 0 < len(words) <= 5 else ""
+
+
+def _strip_edition(s: str) -> str:
+    words = s.split()
+    while len(words) > 1 and words[-1].lower() in _LANGUAGE_WORDS:
+        words.pop()
+    return " ".join(words)
+
+
+def _clean_title(t: str, known_outlets: Sequence[str] = ()) -> tuple[str, str]:
+    """(title, outlet suffix) from a title line like ``Title | Outlet``.
+
+    A ``|`` always separates the site name; a dash only when what follows is an outlet the page
+    names elsewhere, since headlines use dashes themselves ("Kim – Putin summit").
+    """
+    t = _repair_string(t).strip()
+    m = re.match(r"^(?P<title>.{15,}?)\s+[|]\s+(?P<outlet>[^|]{2,40})$", t)
+    if m and len(m.group("outlet").split()) <= 4:
+        return m.group("title").strip(), m.group("outlet").strip()
+    m = re.match(r"^(?P<title>.{15,})\s+[–—-]\s+(?P<outlet>[^–—]{2,40})$", t)
+    if m and _norm_words(m.group("outlet")) in {_norm_words(o) for o in known_outlets}:
+        return m.group("title").strip(), m.group("outlet").strip()
+    return t, ""
+
+
+def _infer_meta(texts: Sequence[str], roles: Sequence[str]) -> dict:
+    meta: dict = {"title": "", "outlet": "", "author": "", "url": "", "published_text": ""}
+    by_role: dict[str, list[str]] = {}
+    for t, r in zip(texts, roles):
+        by_role.setdefault(r, []).append(t)
+    outlets: list[str] = []
+    known = [_outlet_from_publisher(t) for t in by_role.get("publisher", [])]
+    for t in by_role.get("newsletter", []):
+        m = re.search(r"\bsubscribe to (?:the )?(?P<o>[A-Z][\w&.'’ -]{1,40}?)(?: newsletter)?[.!]?$", t, re.I)
+        if m:
+            known.append(m.group("o").strip())
+    known = [k for k in known if k]
+    if "title" in by_role:
+        title, suffix = _clean_title(by_role["title"][0], known)
+        meta["title"] = title
+        if suffix:
+            outlets.append(suffix)
+        tw = _norm_words(title)
+        for dup in by_role.get("title_duplicate", []):
+            d = _repair_string(dup)
+            dw = _norm_words(d)
+            # "Title: Quote" repeated with the outlet's name after it: the repeat keeps the
+            # punctuation the stripped title lost, and its tail names the outlet.
+            if dw.startswith(tw) and len(dw) > len(tw):
+                words = d.split()
+                k = len(title.split())
+                tail = " ".join(words[k:]).strip(" |–—-:")
+                head = " ".join(words[:k])
+                if _norm_words(head) == tw:
+                    meta["title"] = head
+                if 0 < len(tail.split()) <= 4:
+                    outlets.append(_strip_edition(tail))
+            elif dw == tw and len(d) > len(title) and d.count('"') + d.count("“") > title.count('"'):
+                meta["title"] = d
+    outlets = known + outlets
+    if outlets:
+        meta["outlet"] = Counter(outlets).most_common(1)[0][0]
+    authors = [t for t in by_role.get("author", [])]
+    for t in by_role.get("byline", []):
+        m = _BYLINE.match(t)
+        if m:
+            name = re.split(r"\s*(?:,|\band\b|\||–|—| - )\s*", m.group("name"))[0]
+            authors.insert(0, name.strip())
+    if authors:
+        meta["author"] = Counter(authors).most_common(1)[0][0]
+    if "url" in by_role:
+        meta["url"] = by_role["url"][0]
+    dates = by_role.get("date", []) + by_role.get("date_updated", [])
+    if dates:
+        meta["published_text"] = dates[0]
+    return meta
+
+
+def parse_date(s: str) -> pd.Timestamp | None:
+    """Parse a date or timestamp string to a UTC timestamp (``None`` when it is not a date)."""
+    s = _DATE_PREFIX.sub("", str(s or "").strip()).strip()
+    if not s:
+        return None
+    try:
+        ts = pd.Timestamp(s)
+    except (ValueError, TypeError):
+        ts = None
+    if ts is None or pd.isna(ts):
+        try:
+            import dateparser
+
+            dt = dateparser.parse(s, settings={"RETURN_AS_TIMEZONE_AWARE": False, "PREFER_DAY_OF_MONTH": "first",
+                                                "REQUIRE_PARTS": ["year", "month"]})
+        except Exception:  # noqa: BLE001 - dateparser raises assorted errors on junk
+            dt = None
+        if dt is None:
+            return None
+        ts = pd.Timestamp(dt)
+    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+
+
+def _published_from_url(url: str) -> pd.Timestamp | None:
+    m = re.search(r"/(20\d{2}|19\d{2})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:/|-|$)", url)
+    if not m:
+        return None
+    return parse_date("-".join(m.groups()))
+
+
+def build_article(doc_id: str, path: str, data: bytes | None, *, max_bytes: int = MAX_BYTES) -> Article:
+    """Read one file's bytes into an :class:`Article` (roles, metadata, clean views, problems)."""
+    art = Article(doc_id=doc_id, path=path)
+    if data is None:
+        art.problems.append("file missing")
+        art.analysable = False
+        return art
+    art.sha1 = hashlib.sha1(data).hexdigest()
+    if len(data) > max_bytes:
+        art.problems.append(f"very large file: {len(data):,} bytes > limit {max_bytes:,}; not analysed")
+        art.analysable = False
+        return art
+    if not data.strip():
+        art.problems.append("empty file" if not data else "blank file: only whitespace")
+        art.analysable = False
+        art.raw = data.decode("utf-8", errors="replace")
+        return art
+    if _looks_binary(data):
+        art.problems.append("binary file: not text; not analysed")
+        art.analysable = False
+        return art
+    raw, problems = decode_bytes(data)
+    art.problems.extend(problems)
+    art.encoding = problems[0].split(" as ")[-1].split(" ")[0] if problems else "utf-8"
+    if "\ufffd" in raw:
+        art.problems.append(f"undecodable bytes: {raw.count(chr(0xFFFD))} replacement characters")
+    art.raw = raw
+    art.lines = split_lines(raw)
+    art.roles = classify_lines([ln.text for ln in art.lines])
+    art.meta = _infer_meta([ln.text for ln in art.lines], art.roles)
+    pieces = [(ln.start, ln.end) for ln, r in zip(art.lines, art.roles) if r in ARTICLE_ROLES]
+    body = [(ln.start, ln.end) for ln, r in zip(art.lines, art.roles) if r in ARTICLE_ROLES - {"title"}]
+    edits = [e for a, b in pieces for e in repair_edits(raw, a, b)]
+    art.view = TextView.build(raw, pieces, edits=edits)
+    art.body_view = TextView.build(raw, body, edits=edits)
+    if not pieces:
+        art.problems.append("no article text found: every line looks like page furniture")
+    return art
+
+
+def _read_manifest(folder: Path) -> tuple[dict[str, dict], list[str]]:
+    path = folder / "manifest.csv"
+    if not path.exists():
+        return {}, []
+    problems: list[str] = []
+    try:
+        text, _ = decode_bytes(path.read_bytes())
+        rows = list(csv.DictReader(io.StringIO(text)))
+    except (OSError, csv.Error) as exc:
+        return {}, [f"manifest.csv unreadable: {exc}"]
+    if rows and "doc_id" not in rows[0]:
+        return {}, ["manifest.csv has no doc_id column; ignored"]
+    out: dict[str, dict] = {}
+    for k, row in enumerate(rows, start=2):
+        did = (row.get("doc_id") or "").strip()
+        if not did:
+            problems.append(f"manifest.csv line {k}: empty doc_id; row ignored")
+            continue
+        did = did[:-4] if did.endswith(".txt") else did
+        out[did] = {c: (row.get(c) or "").strip() for c in MANIFEST_COLUMNS if (row.get(c) or "").strip()}
+    return out, problems
+
+
+@dataclass
+class Corpus:
+    """A read corpus: the ``documents`` and ``lines`` tables plus one :class:`Article` each."""
+
+    folder: Path
+    articles: list[Article]
+    documents: pd.DataFrame
+    lines: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+    def article(self, doc_id: str) -> Article:
+        """The article with this ``doc_id``."""
+        for a in self.articles:
+            if a.doc_id == doc_id:
+                return a
+        raise KeyError(doc_id)
+
+
+def list_inputs(folder: str | Path) -> tuple[list[Path], list[str]]:
+    """The ``*.txt`` files of a corpus folder (sorted) and notes on what else is there."""
+    folder = Path(folder)
+    if not folder.exists():
+        raise CorpusError(f"corpus folder not found: {folder}")
+    if not folder.is_dir():
+        raise CorpusError(f"not a folder: {folder} (give the folder that holds the .txt articles)")
+    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".txt")
+    other = sorted(p.name for p in folder.iterdir() if p.name != "manifest.csv" and p not in files and not p.name.startswith("."))
+    notes = [f"ignored (not a .txt article): {name}" for name in other]
+    return files, notes
+
+
+def apply_manifest(art: Article, row: dict | None) -> dict:
+    """Final metadata for one article: manifest values override what the text says."""
+    meta = dict(art.meta)
+    published = None
+    basis = "missing"
+    if meta.get("published_text"):
+        published = parse_date(meta["published_text"])
+        basis = "text" if published is not None else "missing"
+    if published is None and meta.get("url"):
+        published = _published_from_url(meta["url"])
+        basis = "text" if published is not None else "missing"
+    row = row or {}
+    for k in ("title", "outlet", "author", "url"):
+        if row.get(k):
+            meta[k] = row[k]
+    if row.get("published"):
+        ts = parse_date(row["published"])
+        if ts is None:
+            art.problems.append(f"manifest published {row['published']!r} is not a date; ignored")
+        else:
+            published, basis = ts, "manifest"
+    meta["published"] = published
+    meta["published_basis"] = basis
+    meta["date_basis"] = row.get("date_basis", "")
+    return meta
+
+
+def read_corpus(folder: str | Path, *, max_bytes: int = MAX_BYTES) -> Corpus:
+    """Read every ``*.txt`` file of ``folder`` (and ``manifest.csv``) into a :class:`Corpus`."""
+    folder = Path(folder)
+    files, notes = list_inputs(folder)
+    manifest, mproblems = _read_manifest(folder)
+    notes.extend(mproblems)
+    articles: list[Article] = []
+    for p in files:
+        try:
+            data = p.read_bytes()
+        except OSError as exc:
+            art = Article(doc_id=p.stem, path=str(p), problems=[f"unreadable: {exc.strerror or exc}"], analysable=False)
+        else:
+            art = build_article(p.stem, str(p), data, max_bytes=max_bytes)
+        articles.append(art)
+    seen = {a.doc_id for a in articles}
+    for did in manifest:
+        if did not in seen:
+            art = build_article(did, "", None)
+            art.problems[-1] = "listed in manifest.csv but the file is missing"
+            articles.append(art)
+    return assemble(folder, articles, manifest, notes)
+
+
+def assemble(folder: Path, articles: list[Article], manifest: dict[str, dict], notes: list[str]) -> Corpus:
+    """Build the ``documents`` and ``lines`` tables from read articles."""
+    docs, lines = [], []
+    for art in articles:
+        meta = apply_manifest(art, manifest.get(art.doc_id))
+        body = art.body_view.text if art.body_view is not None else ""
+        docs.append({
+            "doc_id": art.doc_id,
+            "path": art.path,
+            "title": meta.get("title", ""),
+            "outlet": meta.get("outlet", ""),
+            "author": meta.get("author", ""),
+            "url": meta.get("url", ""),
+            "published": meta["published"],
+            "published_basis": meta["published_basis"],
+            "date_basis": meta.get("date_basis", ""),
+            "text": body,
+            "n_words": len(body.split()),
+            "n_lines": len(art.lines),
+            "n_article_lines": sum(r in ARTICLE_ROLES for r in art.roles),
+            "encoding": art.encoding,
+            "sha1": art.sha1,
+            "problems": list(art.problems),
+        })
+        for ln, role in zip(art.lines, art.roles):
+            lines.append({"doc_id": art.doc_id, "line": ln.line, "start_char": ln.start, "end_char": ln.end,
+                          "role": role, "text": ln.text})
+    documents = pd.DataFrame(docs, columns=[
+        "doc_id", "path", "title", "outlet", "author", "url", "published", "published_basis", "date_basis",
+        "text", "n_words", "n_lines", "n_article_lines", "encoding", "sha1", "problems"])
+    documents["published"] = pd.to_datetime(documents["published"], utc=True)
+    lines_df = pd.DataFrame(lines, columns=["doc_id", "line", "start_char", "end_char", "role", "text"])
+    lines_df = lines_df.astype({"line": "int64", "start_char": "int64", "end_char": "int64"})
+    return Corpus(folder=Path(folder), articles=articles, documents=documents, lines=lines_df, notes=notes)

