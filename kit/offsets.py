@@ -36,6 +36,7 @@ class TextView:
     text: str = ""
     segments: list[tuple[int, int, int, int]] = field(default_factory=list)
     _starts: list[int] = field(default_factory=list, repr=False)
+    _copied: list[bool] = field(default_factory=list, repr=False)
 
     @classmethod
     def build(
@@ -55,7 +56,7 @@ class TextView:
         for a, b in pieces:
             if not first and sep:
                 # A separator maps to the gap between pieces (zero raw width at ``a``).
-                view._add(pos, pos + len(sep), a, a)
+                view._add(pos, pos + len(sep), a, a, copied=False)
                 out.append(sep)
                 pos += len(sep)
             first = False
@@ -67,7 +68,7 @@ class TextView:
                     view._add(pos, pos + e.start - cur, cur, e.start)
                     out.append(raw[cur : e.start])
                     pos += e.start - cur
-                view._add(pos, pos + len(e.text), e.start, e.end)
+                view._add(pos, pos + len(e.text), e.start, e.end, copied=False)
                 out.append(e.text)
                 pos += len(e.text)
                 cur = e.end
@@ -78,11 +79,16 @@ class TextView:
         view.text = "".join(out)
         return view
 
-    def _add(self, c0: int, c1: int, r0: int, r1: int) -> None:
+    def _add(self, c0: int, c1: int, r0: int, r1: int, *, copied: bool = True) -> None:
         if c1 == c0 and r1 == r0:
             return
         self.segments.append((c0, c1, r0, r1))
         self._starts.append(c0)
+        self._copied.append(copied)
+
+    def copied_segments(self) -> list[tuple[int, int, int, int]]:
+        """The segments copied verbatim from raw (not separators, not repairs)."""
+        return [s for s, c in zip(self.segments, self._copied) if c]
 
     def _seg(self, i: int, *, end: bool) -> tuple[int, int, int, int] | None:
         if not self.segments:

@@ -1,0 +1,280 @@
+"""The corpus reader: line roles and metadata against the gold files, exact offsets, bad input."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kit.corpus import (
+    ARTICLE_ROLES,
+    LINE_ROLES,
+    CorpusError,
+    classify_lines,
+    read_corpus,
+    repair_edits,
+    split_lines,
+)
+from kit.offsets import TextView
+
+from .conftest import ROOT, SEEDS
+
+
+def _words(s) -> str:
+    return " ".join(re.findall(r"\w+", str(s or "").lower()))
+
+
+# ----------------------------------------------------------------------------- gold figures
+
+
+def test_line_roles_match_gold(seeds_corpus, gold):
+    pred = {(r.doc_id, r.line): r.role for r in seeds_corpus.lines.itertuples()}
+    exact = sum(pred.get((g["doc_id"], g["line"])) == g["role"] for g in gold["lines"])
+    body = sum((pred.get((g["doc_id"], g["line"])) == "body") == (g["role"] == "body") for g in gold["lines"])
+    assert len(gold["lines"]) == 94
+    assert exact / 94 >= 0.95
+    assert body == 94
+
+
+@pytest.mark.parametrize(
+    ("doc", "line", "role"),
+    [
+        ("001", 1, "title"),  # "Kim Jong Un quotStable ... Russiaquot"
+        ("001", 3, "title_duplicate"),  # the same title with its quote marks and the outlet's name
+        ("001", 7, "ad"),  # ADVERTISING
+        ("002", 1, "url"),
+        ("002", 7, "standfirst"),  # prose teaser cut off from the body by a metadata block
+        ("002", 13, "date_updated"),  # a later, different time stamp
+        ("002", 31, "scrape_junk"),  # /html/head/meta[...]
+        ("002", 33, "image_url"),
+        ("002", 37, "related_link"),
+        ("002", 49, "publisher"),
+        ("002", 59, "locale"),
+        ("002", 63, "scrape_junk"),  # 1920 1080 true
+        ("002", 73, "keywords"),
+        ("003", 2, "tag"),  # upper-case topic list
+        ("003", 3, "author"),
+        ("003", 4, "comments"),  # 0 Comments
+        ("003", 6, "standfirst"),  # bullet under the title
+        ("004", 6, "related_link"),  # (Read Also: ...)
+        ("004", 16, "heading"),  # Conclusion
+        ("004", 18, "newsletter"),  # Subscribe to ...
+    ],
+)
+def test_hard_line_roles(seeds_corpus, doc, line, role):
+    lines = seeds_corpus.lines
+    row = lines[lines["doc_id"].str.startswith(doc) & (lines["line"] == line)]
+    assert row["role"].tolist() == [role]
+
+
+def test_metadata_matches_gold(seeds_corpus, gold):
+    docs = seeds_corpus.documents.set_index("doc_id")
+    for g in gold["metadata"]:
+        d = docs.loc[g["doc_id"]]
+        for f in ("title", "outlet", "author", "url"):
+            assert _words(d[f]) == _words(g[f]), (g["doc_id"], f, d[f])
+        assert str(d["published"].date()) == g["published"][:10]
+
+
+def test_manifest_overrides_text_date(seeds_corpus):
+    d = seeds_corpus.documents.set_index("doc_id")
+    assert d.loc["002_96ebd0cb3ac89dc6", "published"] == pd.Timestamp("2023-10-20T14:34:00Z")
+    assert set(d["published_basis"]) == {"manifest"}
+    assert d.loc["003_b635026d472f7ad1", "date_basis"].startswith("estimated")
+
+
+def test_line_vocabulary_and_offsets(seeds_corpus):
+    assert set(seeds_corpus.lines["role"]) <= set(LINE_ROLES)
+    for art in seeds_corpus.articles:
+        for r in seeds_corpus.lines[seeds_corpus.lines["doc_id"] == art.doc_id].itertuples():
+            assert art.raw[r.start_char : r.end_char] == r.text
+
+
+def test_clean_view_repairs_artefacts(seeds_corpus):
+    title = seeds_corpus.article("001_2ccd8ab5c758b667").view.text.split("\n\n")[0]
+    assert title == 'Kim Jong Un "Stable and far sighted relations with Russia"'
+    text = seeds_corpus.article("002_96ebd0cb3ac89dc6").view.text
+    assert "agreements.” Meeting with Lavrov" in text
+    assert "Kim said. At a reception" in text
+    # boilerplate never reaches the analysed text
+    assert "1920 1080" not in text and "feedback@" not in text and "sergey lavrov\n" not in text
+
+
+def test_sentences_are_exact_and_split_glued_text(seeds_tables):
+    sents = seeds_tables.sentences
+    raws = {}
+    for did in sents["doc_id"].unique():
+        raws[did] = (SEEDS / f"{did}.txt").read_text(encoding="utf-8")
+    for r in sents.itertuples():
+        assert raws[r.doc_id][r.start_char : r.end_char] == r.text
+    s002 = sents[sents["doc_id"] == "002_96ebd0cb3ac89dc6"]["text"].tolist()
+    assert any(s.startswith("Meeting with Lavrov on Thursday") for s in s002)
+    assert any(s.startswith("At a reception in Lavrov’s honor") for s in s002)
+
+
+# ----------------------------------------------------------------------------- properties
+
+_piece = st.one_of(
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30),
+    st.sampled_from([
+        "quotStable", "Russiaquot", "agreements.”Meeting", "said.At", "&quot;x&quot;", "&#8217;", "\u00a0",
+        "\u200b", "\r\n", "\n\n", "  ", "leaders’", "„Rosiya Segodnya“", "ADVERTISING\n", "https://a.b/c\n",
+    ]),
+)
+raw_texts = st.lists(_piece, max_size=25).map("".join)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(raw_texts)
+def test_lines_are_exact_and_cover_every_non_blank_char(raw):
+    lines = split_lines(raw)
+    covered = set()
+    for ln in lines:
+        assert raw[ln.start : ln.end] == ln.text
+        assert ln.text == ln.text.strip() and ln.text
+        covered.update(range(ln.start, ln.end))
+    for i, ch in enumerate(raw):
+        if not ch.isspace() and ch not in "\r\n":
+            assert i in covered, (i, ch)
+    nums = [ln.line for ln in lines]
+    assert nums == sorted(set(nums))
+
+
+@settings(max_examples=200, deadline=None)
+@given(raw_texts)
+def test_clean_view_maps_back_to_raw(raw):
+    lines = split_lines(raw)
+    pieces = [(ln.start, ln.end) for ln in lines]
+    edits = [e for a, b in pieces for e in repair_edits(raw, a, b)]
+    view = TextView.build(raw, pieces, edits=edits)
+    # every unrepaired stretch of the clean view reads the same in raw
+    for c0, c1, r0, r1 in view.copied_segments():
+        assert raw[r0:r1] == view.text[c0:c1]
+    # any span maps to an ordered, in-bounds raw span that is monotone in the clean offsets
+    n = len(view.text)
+    prev = 0
+    for i in range(n + 1):
+        r = view.to_raw(i)
+        assert 0 <= r <= len(raw)
+        assert r >= prev
+        prev = r
+    for a in range(0, n, 7):
+        for b in range(a, n + 1, 11):
+            rs, re_ = view.span_to_raw(a, b)
+            assert 0 <= rs <= re_ <= len(raw)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["hello world", "quotHiquot", "Ok.”Then", "x"]), max_size=8).map(" ".join))
+def test_repairs_only_touch_artefacts(s):
+    view = TextView.build(s, [(0, len(s))], edits=repair_edits(s, 0, len(s)))
+    assert "quot" not in view.text.replace("quote", "")
+    assert view.text.replace('"', "").replace(" ", "") == s.replace("quot", "").replace(" ", "")
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(min_size=1, max_size=60).filter(lambda t: t.strip() == t and t), max_size=30))
+def test_every_line_gets_a_known_role(texts):
+    roles = classify_lines(texts)
+    assert len(roles) == len(texts)
+    assert set(roles) <= set(LINE_ROLES)
+
+
+# ----------------------------------------------------------------------------- bad input
+
+
+@pytest.fixture()
+def messy(tmp_path):
+    d = tmp_path / "messy"
+    d.mkdir()
+    good = (SEEDS / "000_24980b39df1ee97a.txt").read_bytes()
+    (d / "good.txt").write_bytes(good)
+    (d / "empty.txt").write_bytes(b"")
+    (d / "blank.txt").write_bytes(b"  \n\n\t\n")
+    (d / "binary.txt").write_bytes(bytes(range(256)) * 8)
+    (d / "latin.txt").write_bytes("Café owners said prices rose – “sharply”, officials said.\n".encode("cp1252"))
+    (d / "utf16.txt").write_bytes("Officials said the talks went well.\n".encode("utf-16"))
+    (d / "big.txt").write_bytes(b"word " * 300_000)
+    (d / "notes.md").write_text("not an article")
+    (d / "manifest.csv").write_text(
+        "doc_id,published,outlet\ngood,not a date,Daily Example\nghost,2023-01-01,\nlatin.txt,2023-10-19,\n",
+        encoding="utf-8",
+    )
+    return d
+
+
+def test_bad_inputs_are_recorded_not_dropped(messy):
+    c = read_corpus(messy, max_bytes=1_000_000)
+    docs = c.documents.set_index("doc_id")
+    assert set(docs.index) == {"good", "empty", "blank", "binary", "latin", "utf16", "big", "ghost"}
+    probs = docs["problems"].map("; ".join)
+    assert probs["empty"] == "empty file"
+    assert "only whitespace" in probs["blank"]
+    assert "binary" in probs["binary"]
+    assert "decoded as cp1252" in probs["latin"]
+    assert "utf-16" in probs["utf16"]
+    assert "very large file" in probs["big"]
+    assert "missing" in probs["ghost"] and docs.loc["ghost", "path"] == ""
+    assert "not a date" in probs["good"]
+    # a bad manifest date falls back, an outlet from the manifest still applies
+    assert docs.loc["good", "outlet"] == "Daily Example"
+    assert docs.loc["good", "published_basis"] == "missing"
+    # "latin.txt" in the manifest names the file by its full name
+    assert docs.loc["latin", "published"] == pd.Timestamp("2023-10-19", tz="UTC")
+    art = c.article("latin")
+    assert "Café" in art.raw and "“sharply”" in art.raw
+    assert any("notes.md" in n for n in c.notes)
+    assert probs["utf16"] == "encoding: utf-16-le (byte-order mark)"
+    assert c.article("utf16").text.startswith("Officials said")
+
+
+def test_build_survives_bad_inputs(messy, tmp_path):
+    import kit
+
+    t = kit.build(messy, tmp_path / "out")
+    assert len(t.documents) == 8
+    assert set(t.sentences["doc_id"]) == {"good", "latin", "utf16"}
+
+
+def test_missing_folder_is_a_clear_error(tmp_path):
+    with pytest.raises(CorpusError, match="not found"):
+        read_corpus(tmp_path / "nope")
+    f = tmp_path / "file.txt"
+    f.write_text("x")
+    with pytest.raises(CorpusError, match="not a folder"):
+        read_corpus(f)
+
+
+def test_cli_missing_folder_exit_code_2(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "kit", "build", str(tmp_path / "nope"), "--out", str(tmp_path / "o")],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 2
+    assert "corpus folder not found" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_cli_build_writes_every_table(tmp_path):
+    out = tmp_path / "out"
+    r = subprocess.run([sys.executable, "-m", "kit", "build", str(SEEDS), "--out", str(out), "-q"],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    from kit.build import TABLES
+
+    for t in TABLES:
+        assert (out / f"{t}.parquet").exists()
+    docs = pd.read_parquet(out / "documents.parquet")
+    assert len(docs) == 5
+    lines = pd.read_parquet(out / "lines.parquet")
+    assert len(lines) == 94 and set(lines.columns) >= {"doc_id", "line", "start_char", "end_char", "role", "text"}
+
+
+def test_article_roles_feed_the_analysis(seeds_corpus):
+    art = seeds_corpus.article("003_b635026d472f7ad1")
+    roles = dict(zip([ln.line for ln in art.lines], art.roles))
+    analysed = {ln for ln, r in roles.items() if r in ARTICLE_ROLES}
+    assert analysed == {5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}
