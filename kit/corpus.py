@@ -149,10 +149,22 @@ _COMMENTS = re.compile(r"^(?:\d+\s+)?comments?$|^(?:post|leave|add|view|show|loa
                        r"^\d+\s+comments?\b|^comments? \(\d+\)$", re.I)
 _RELATED = re.compile(r"^[(\[]?\s*(?:read (?:also|more)|also read|see also|related(?: articles?| stories| coverage)?|"
                       r"more on this|recommended|more from|you may also like|watch)\s*[:\-–—]", re.I)
-_BYLINE = re.compile(r"^by\s+(?P<name>[A-Z][^\d]{1,80})$")
+_BYLINE = re.compile(r"^[Bb]y:?\s+(?P<name>[A-Z][^\d]{1,80})$")
 _CAPTION = re.compile(r"^(?:photo|image|picture|file photo|video|illustration)(?: by)?\s*[:|(–—-]|"
-                      r"(?:getty images|reuters|afp|ap photo|shutterstock|epa|xinhua|tass|sputnik|ria novosti)\)?\s*$|"
-                      r"^\(?(?:photo|image) credit", re.I)
+                      r"\b(?:photograph|photo|picture|image|illustration)s?(?: by)?:\s*[^.]{2,80}$|"
+                      r"\((?:AP|AFP|Reuters|Getty|EPA|AP Photo|Xinhua|TASS|Sputnik)\b[^)]{0,60}\)\s*$|"
+                      r"^(?:getty images|reuters|afp|ap|epa|shutterstock|alamy|xinhua|tass|sputnik|ria novosti)"
+                      r"(?:\s*(?:/|via)\s*[\w ]+)?$|^\(?(?:photo|image) credit", re.I)
+_CREDIT = re.compile(r"^(?:(?:additional )?reporting|writing|editing|compiled|translated|produced|research)\s+by\b", re.I)
+_JOB = re.compile(r"\b(?:correspondent|reporter|editor|writer|journalist|columnist|contributor|staff|"
+                  r"bureau chief|analyst|producer|commentator|presenter)\b", re.I)
+_FURNITURE = re.compile(r"^(?:share(?: this(?: article| story)?)?|save|print|email|e-mail|tweet|copy link|"
+                        r"reuse this content|explore more on these topics|related topics|more on this story|"
+                        r"listen to (?:this )?article|skip to (?:main )?content|menu|search|home|"
+                        r"follow(?: us)?(?: on \w+)?|\d+\s*(?:min|minute)s?\s+read|read more|show more|"
+                        r"click here.*|open in app|log ?in|sign in|register|accept cookies|cookie settings|"
+                        r"back to top|top of page|trending|most read|most popular|next article|previous article)[.:!]?$",
+                        re.I)
 _DATE_PREFIX = re.compile(r"^(?P<kind>published|posted|updated|last updated|modified|date)\s*(?:on|at)?\s*[:\-–]?\s*", re.I)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})?)?$")
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
@@ -197,8 +209,21 @@ def _norm_words(s: str) -> str:
     return " ".join(re.findall(r"\w+", s.lower()))
 
 
+_DATE_VOCAB = re.compile(
+    rf"^(?:{_MONTHS}|(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?|"
+    r"\d{1,4}(?:st|nd|rd|th)?|\d{1,2}[:.]\d{2}(?::\d{2})?|[ap]\.?m\.?|[A-Z]{2,5}|[+-]\d{2}:?\d{2}|"
+    r"published|posted|updated|last|modified|on|at|ago|hours?|hrs?|minutes?|mins?|days?|weeks?|"
+    r"yesterday|today|first|utc|gmt)$",
+    re.I,
+)
+
+
 def _is_date_line(t: str) -> tuple[bool, str]:
-    """(is a date line, kind) where kind is '' or 'updated'."""
+    """(is a date line, kind) where kind is '' or 'updated'.
+
+    A date line is a short line made only of date words: month and weekday names, numbers, clock
+    times, time zones and "published/updated ... ago" — whatever order an outlet prints them in.
+    """
     kind = ""
     m = _DATE_PREFIX.match(t)
     s = t
@@ -207,6 +232,16 @@ def _is_date_line(t: str) -> tuple[bool, str]:
         s = t[m.end():]
     s = s.strip().rstrip(".")
     if _ISO_DATE.match(s) or _TEXT_DATE.match(s):
+        return True, kind
+    toks = [x for x in re.split(r"[\s,|/•·–—-]+", t.strip()) if x]
+    if not toks or len(toks) > 12 or not all(_DATE_VOCAB.match(x) for x in toks):
+        return False, kind
+    low = t.lower()
+    has_month = re.search(rf"\b(?:{_MONTHS})\b", low) and re.search(r"\d", low)
+    has_ago = re.search(r"\b\d+\s+(?:hours?|hrs?|minutes?|mins?|days?|weeks?)\s+ago\b", low)
+    if has_month or has_ago:
+        if re.match(r"^(?:updated|last updated|modified)\b", low):
+            kind = "updated"
         return True, kind
     return False, kind
 
@@ -251,7 +286,13 @@ def _pattern_role(t: str) -> str | None:
         return "comments"
     if _RELATED.match(t):
         return "related_link"
-    if n <= 8 and _BYLINE.match(t):
+    if n <= 8 and _FURNITURE.match(low):
+        return "scrape_junk"
+    if n <= 12 and _BYLINE.match(t):
+        return "byline"
+    if n <= 25 and _CREDIT.match(t):
+        return "byline"
+    if n <= 8 and _JOB.search(t) and not _TERMINAL.search(t):
         return "byline"
     if n <= 30 and _CAPTION.search(t):
         return "caption"
@@ -329,12 +370,14 @@ def classify_lines(texts: Sequence[str]) -> list[str]:
         first_prose = next((i for i in range(n) if prose[i] and roles[i] is None), n)
         i = title_i + 1
         while i < n and i < first_prose:
+            if roles[i] is None and _is_name_like(texts[i]) and len(_words(texts[i])) <= 3:
+                roles[i] = "author"
             if roles[i] is None:
                 t = texts[i]
                 nw = len(_words(t))
                 nxt = next((j for j in range(i + 1, n) if roles[j] != "title_duplicate"), None)
                 gap_is_meta = nxt is not None and roles[nxt] is not None and nxt < first_prose
-                if _BULLET.match(t) or nw >= 15 or gap_is_meta:
+                if _BULLET.match(t) or nw >= 12 or gap_is_meta:
                     roles[i] = "standfirst"
             i += 1
         # A prose paragraph right after the title, cut off from the body by a block of
@@ -552,10 +595,19 @@ def _infer_meta(texts: Sequence[str], roles: Sequence[str]) -> dict:
         meta["outlet"] = Counter(outlets).most_common(1)[0][0]
     authors = [t for t in by_role.get("author", [])]
     for t in by_role.get("byline", []):
-        m = _BYLINE.match(t)
+        m = _BYLINE.match(t) or _CREDIT.match(t) and re.search(r"\bby\s+(?P<name>[A-Z][^;,|\d]{1,60})", t)
         if m:
-            name = re.split(r"\s*(?:,|\band\b|\||–|—| - )\s*", m.group("name"))[0]
-            authors.insert(0, name.strip())
+            name = re.split(r"\s*(?:,|;|\band\b|\||–|—| - )\s*", m.group("name"))[0]
+            if _BYLINE.match(t):
+                authors.insert(0, name.strip())
+            else:
+                authors.append(name.strip())
+        elif _JOB.search(t):
+            # "Jane Doe Environment correspondent": the name is the first two capitalised words.
+            head = t[: _JOB.search(t).start()].strip(" ,")
+            words = head.split()
+            if len(words) >= 2 and _is_name_like(" ".join(words[:2])):
+                authors.append(" ".join(words[:2]))
     if authors:
         meta["author"] = Counter(authors).most_common(1)[0][0]
     if "url" in by_role:
@@ -567,25 +619,34 @@ def _infer_meta(texts: Sequence[str], roles: Sequence[str]) -> dict:
 
 
 def parse_date(s: str) -> pd.Timestamp | None:
-    """Parse a date or timestamp string to a UTC timestamp (``None`` when it is not a date)."""
-    s = _DATE_PREFIX.sub("", str(s or "").strip()).strip()
-    if not s:
-        return None
-    try:
-        ts = pd.Timestamp(s)
-    except (ValueError, TypeError):
-        ts = None
-    if ts is None or pd.isna(ts):
-        try:
-            import dateparser
+    """Parse an absolute date or timestamp string to UTC (``None`` when it is not one).
 
-            dt = dateparser.parse(s, settings={"RETURN_AS_TIMEZONE_AWARE": False, "PREFER_DAY_OF_MONTH": "first",
-                                                "REQUIRE_PARTS": ["year", "month"]})
-        except Exception:  # noqa: BLE001 - dateparser raises assorted errors on junk
-            dt = None
-        if dt is None:
-            return None
-        ts = pd.Timestamp(dt)
+    Relative stamps ("2 hours ago", "yesterday") give ``None``: resolving them against the time
+    of the build would invent a publication date.
+    """
+    s = _DATE_PREFIX.sub("", str(s or "").strip()).strip()
+    if not s or re.search(r"\b(?:ago|today|yesterday|tomorrow|now)\b", s, re.I):
+        return None
+    if _ISO_DATE.match(s):
+        try:
+            ts = pd.Timestamp(s.replace("UTC", "+00:00").replace("GMT", "+00:00"))
+        except (ValueError, TypeError):
+            ts = None
+        if ts is not None and not pd.isna(ts):
+            return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+    # dateparser knows time-zone abbreviations (EDT, BST) that pandas drops with a warning.
+    s = re.sub(r"\b(\d{1,2})\.(\d{2})\b(?=\s*(?:[ap]\.?m\.?|[A-Z]{2,5})?\s*$)", r"\1:\2", s)
+    try:
+        import dateparser
+
+        dt = dateparser.parse(s, languages=["en"], settings={
+            "RETURN_AS_TIMEZONE_AWARE": True, "TIMEZONE": "UTC", "TO_TIMEZONE": "UTC",
+            "PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["year", "month"]})
+    except Exception:  # noqa: BLE001 - dateparser raises assorted errors on junk
+        dt = None
+    if dt is None:
+        return None
+    ts = pd.Timestamp(dt)
     return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
 
 

@@ -278,3 +278,56 @@ def test_article_roles_feed_the_analysis(seeds_corpus):
     roles = dict(zip([ln.line for ln in art.lines], art.roles))
     analysed = {ln for ln, r in roles.items() if r in ARTICLE_ROLES}
     assert analysed == {5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}
+
+
+# ----------------------------------------------------------------------------- other outlets' layouts
+
+OUTLETS = ROOT / "tests" / "data" / "outlets"
+
+
+@pytest.fixture(scope="module")
+def outlets():
+    return read_corpus(OUTLETS)
+
+
+@pytest.mark.parametrize(
+    ("doc", "text_start", "role"),
+    [
+        ("reuters", "US and China agree", "title"),
+        ("reuters", "By Jane Doe", "byline"),
+        ("reuters", "5 min read", "scrape_junk"),
+        ("reuters", "Reporting by Jane Doe", "byline"),
+        ("ap", "Published 10:30 AM EDT", "date"),
+        ("ap", "Updated 2:15 PM EDT", "date_updated"),
+        ("ap", "Photo: A man walks", "caption"),
+        ("ap", "Copyright 2023", "publisher"),
+        ("ap", "“It was the worst", "body"),
+        ("bbc", "Share", "scrape_junk"),
+        ("bbc", "2 hours ago", "date"),
+        ("bbc", "Jane Doe", "author"),
+        ("bbc", "Political correspondent", "byline"),
+        ("bbc", "Getty Images", "caption"),
+        ("bbc", "What happens next?", "heading"),
+        ("guardian", "Scientists warn", "standfirst"),
+        ("guardian", "Tue 18 Jul 2023", "date"),
+        ("guardian", "Tourists shelter", "caption"),
+        ("guardian", "Temperatures soared", "body"),
+        ("guardian", "Reuse this content", "scrape_junk"),
+    ],
+)
+def test_other_layouts(outlets, doc, text_start, role):
+    lines = outlets.lines
+    row = lines[(lines["doc_id"] == doc) & lines["text"].str.startswith(text_start)]
+    assert row["role"].tolist() == [role]
+
+
+def test_other_layouts_metadata(outlets):
+    d = outlets.documents.set_index("doc_id")
+    assert d.loc["reuters", "title"] == "US and China agree to resume military talks after year-long freeze"
+    assert d.loc["reuters", "outlet"] == "Reuters"
+    assert d.loc["reuters", "author"] == "Jane Doe"
+    assert d.loc["ap", "published"] == pd.Timestamp("2023-10-05T14:30Z")  # 10:30 EDT
+    assert d.loc["guardian", "published"] == pd.Timestamp("2023-07-18T11:05Z")  # 12.05 BST
+    assert d.loc["guardian", "author"] == "Jane Doe"
+    # "2 hours ago" has no anchor: the publication date stays missing rather than invented
+    assert pd.isna(d.loc["bbc", "published"]) and d.loc["bbc", "published_basis"] == "missing"
