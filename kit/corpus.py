@@ -314,15 +314,32 @@ def _pattern_role(t: str) -> str | None:
     return None
 
 
-def classify_lines(texts: Sequence[str]) -> list[str]:
+def _continues(texts: Sequence[str], numbers: Sequence[int] | None, i: int) -> bool:
+    """Line ``i + 1`` continues line ``i`` (hard-wrapped prose: adjacent, starts in lower case)."""
+    if numbers is None or i + 1 >= len(texts) or numbers[i + 1] != numbers[i] + 1:
+        return False
+    nxt = texts[i + 1]
+    return bool(nxt[:1].islower()) and not _TERMINAL.search(texts[i])
+
+
+def classify_lines(texts: Sequence[str], *, numbers: Sequence[int] | None = None) -> list[str]:
     """Give each non-blank line of one article a role from :data:`LINE_ROLES`.
 
     Rules are general (no outlet is special-cased): boilerplate is recognised by its own
     text; title, standfirst, headings and body by their position around the prose block.
+    ``numbers`` (raw line numbers) lets hard-wrapped paragraphs be recognised as prose.
     """
     n = len(texts)
     roles: list[str | None] = [_pattern_role(t) for t in texts]
-    prose = [roles[i] is None and _is_prose(t) for i, t in enumerate(texts)]
+    # Hard-wrapped paragraphs: lines that continue one another are judged as one paragraph.
+    group = list(range(n))
+    for i in range(n - 1):
+        if roles[i] is None and roles[i + 1] is None and _continues(texts, numbers, i):
+            group[i + 1] = group[i]
+    joined: dict[int, str] = {}
+    for i in range(n):
+        joined[group[i]] = f"{joined[group[i]]} {texts[i]}" if group[i] in joined else texts[i]
+    prose = [roles[i] is None and _is_prose(joined[group[i]]) for i in range(n)]
     first_prose = next((i for i in range(n) if prose[i]), n)
     last_prose = max((i for i in range(n) if prose[i]), default=-1)
 
@@ -404,8 +421,10 @@ def classify_lines(texts: Sequence[str]) -> list[str]:
             roles[i] = "body"
         elif first_prose <= i <= last_prose:
             # Inside the article: short unterminated lines are subheadings, long ones are
-            # paragraphs whose final punctuation was lost.
-            if _BULLET.match(t) and nw >= 4:
+            # paragraphs whose final punctuation was lost; wrapped lines belong to a paragraph.
+            if _continues(texts, numbers, i) or i and _continues(texts, numbers, i - 1) and roles[i - 1] == "body":
+                roles[i] = "body"
+            elif _BULLET.match(t) and nw >= 4:
                 roles[i] = "body"
             else:
                 roles[i] = "heading" if nw <= 20 else "body"
@@ -419,6 +438,9 @@ def classify_lines(texts: Sequence[str]) -> list[str]:
                 roles[i] = "tag"
             else:
                 roles[i] = "scrape_junk" if nw <= 20 else "body"
+    for i in range(n):
+        if group[i] != i and roles[group[i]] in ARTICLE_ROLES:
+            roles[i] = roles[group[i]]
     # The page's own address comes before the article; addresses after it point elsewhere.
     body_start = next((i for i in range(n) if roles[i] in ARTICLE_ROLES), n)
     seen_url = False
@@ -685,13 +707,20 @@ def build_article(doc_id: str, path: str, data: bytes | None, *, max_bytes: int 
         art.problems.append(f"undecodable bytes: {raw.count(chr(0xFFFD))} replacement characters")
     art.raw = raw
     art.lines = split_lines(raw)
-    art.roles = classify_lines([ln.text for ln in art.lines])
+    art.roles = classify_lines([ln.text for ln in art.lines], numbers=[ln.line for ln in art.lines])
     art.meta = _infer_meta([ln.text for ln in art.lines], art.roles)
-    pieces = [(ln.start, ln.end) for ln, r in zip(art.lines, art.roles) if r in ARTICLE_ROLES]
-    body = [(ln.start, ln.end) for ln, r in zip(art.lines, art.roles) if r in ARTICLE_ROLES - {"title"}]
+    kept = [(k, ln) for k, (ln, r) in enumerate(zip(art.lines, art.roles)) if r in ARTICLE_ROLES]
+    texts = [ln.text for ln in art.lines]
+    nums = [ln.line for ln in art.lines]
+    # A hard-wrapped paragraph is rejoined with a space, so no sentence break is forced inside it.
+    seps = ["" if j == 0 else " " if _continues(texts, nums, kept[j - 1][0]) and kept[j - 1][0] == k - 1 else "\n\n"
+            for j, (k, _) in enumerate(kept)]
+    pieces = [(ln.start, ln.end) for _, ln in kept]
     edits = [e for a, b in pieces for e in repair_edits(raw, a, b)]
-    art.view = TextView.build(raw, pieces, edits=edits)
-    art.body_view = TextView.build(raw, body, edits=edits)
+    art.view = TextView.build(raw, pieces, edits=edits, seps=seps)
+    body_idx = [j for j, (k, _) in enumerate(kept) if art.roles[k] != "title"]
+    art.body_view = TextView.build(raw, [pieces[j] for j in body_idx], edits=edits,
+                                   seps=[seps[j] if m else "" for m, j in enumerate(body_idx)])
     if not pieces:
         art.problems.append("no article text found: every line looks like page furniture")
     return art

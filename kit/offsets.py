@@ -46,20 +46,21 @@ class TextView:
         *,
         edits: Iterable[Edit] = (),
         sep: str = "\n\n",
+        seps: list[str] | None = None,
     ) -> TextView:
-        """Join the raw ranges ``pieces`` with ``sep``, applying ``edits`` that fall inside them."""
+        """Join the raw ranges ``pieces`` with ``sep`` (or ``seps[k]`` before piece ``k``),
+        applying ``edits`` that fall inside them."""
         view = cls(raw=raw)
         edits = sorted(edits, key=lambda e: (e.start, e.end))
         out: list[str] = []
         pos = 0
-        first = True
-        for a, b in pieces:
-            if not first and sep:
+        for k, (a, b) in enumerate(pieces):
+            gap = (seps[k] if seps is not None else sep) if k else ""
+            if gap:
                 # A separator maps to the gap between pieces (zero raw width at ``a``).
-                view._add(pos, pos + len(sep), a, a, copied=False)
-                out.append(sep)
-                pos += len(sep)
-            first = False
+                view._add(pos, pos + len(gap), a, a, copied=False)
+                out.append(gap)
+                pos += len(gap)
             cur = a
             for e in edits:
                 if e.start < a or e.end > b or e.start < cur:

@@ -331,3 +331,12 @@ def test_other_layouts_metadata(outlets):
     assert d.loc["guardian", "author"] == "Jane Doe"
     # "2 hours ago" has no anchor: the publication date stays missing rather than invented
     assert pd.isna(d.loc["bbc", "published"]) and d.loc["bbc", "published_basis"] == "missing"
+
+
+def test_hard_wrapped_paragraphs_are_body_and_rejoined(outlets):
+    lines = outlets.lines[outlets.lines["doc_id"] == "wrapped"]
+    assert lines["role"].tolist() == ["title", "byline"] + ["body"] * 6
+    text = outlets.article("wrapped").view.text
+    assert "after a debate that lasted more than six hours" in text
+    assert '"This budget protects the services people rely on," the mayor said after the vote.' in text
+    assert outlets.documents.set_index("doc_id").loc["wrapped", "author"] == "Sam Lee"
