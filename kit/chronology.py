@@ -1,26 +1,1139 @@
-"""Temporal expressions and dated events (stub: filled in by the chronology issue)."""
+"""Temporal expressions resolved to calendar ranges, and dated events merged across articles.
+
+Three layers, each usable on its own:
+
+* **Resolver** (pure functions, no spaCy): :func:`resolve` turns the text of one expression,
+  an anchor date and a tense into a TIMEX3-style value and a ``[start, end]`` date range, with
+  news conventions (a past-tense "Thursday" is the most recent one on or before publication,
+  a bare month follows the tense, "a day earlier" chains from the previous date, "last week" is
+  an ISO week, "mid-September" narrows the month).
+* **Finder** (:func:`find_timexes`): spans of one parsed article from the kit's own grammar
+  and spaCy's DATE/TIME entities, widened to the whole expression ("on Thursday morning"),
+  with tense read off the governing verb in the parse. :func:`doc_timexes` maps them to raw
+  offsets for the ``timexes`` table.
+* **Events** (:func:`doc_event_candidates`, :func:`merge_events`): sentences holding a
+  resolved date, their predicate and participant mentions, merged across articles when dates
+  nest and participants agree.
+"""
 
 from __future__ import annotations
 
+import calendar
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
 import pandas as pd
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span, Token
 
 from kit.corpus import Article
+
+__all__ = [
+    "TIMEX_COLUMNS", "EVENT_COLUMNS", "Resolved", "resolve", "weekday_on", "month_on", "iso_week",
+    "find_timexes", "doc_timexes", "doc_event_candidates", "merge_events", "event_candidates_with_names",
+    "date_disagreements",
+]
 
 TIMEX_COLUMNS = ["doc_id", "text", "start_char", "end_char", "value", "date_start", "date_end", "anchor"]
 EVENT_COLUMNS = ["event_id", "event", "date_start", "date_end", "participants", "reported_in", "evidence"]
 
+#: Tenses the resolver understands (``present`` and ``unknown`` pick the nearest candidate).
+TENSES = ("past", "present", "future", "unknown")
 
-def doc_timexes(doc: Doc, art: Article, *, published: pd.Timestamp | None) -> pd.DataFrame:
-    """Temporal expressions of one parsed article, resolved against ``published``."""
-    return pd.DataFrame(columns=TIMEX_COLUMNS)
+# ============================================================================ resolver
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """What one temporal expression means.
+
+    ``value`` is TIMEX3 style (``2023-10-19``, ``2023-W42``, ``2023-09``, ``2024``, ``199`` for
+    the 1990s, ``2012-SU``, ``2013-Q1``, ``P3D``, ``PRESENT_REF``); ``start``/``end`` is the
+    calendar range (``None`` for durations, vague references and unresolved expressions);
+    ``anchor`` says what a relative expression was resolved against: ``absolute``,
+    ``published`` or ``previous`` (the preceding date in the document), or ``""`` when it
+    could not be resolved (no publication date: never guessed).
+    """
+
+    value: str | None
+    start: date | None
+    end: date | None
+    kind: str = "DATE"  # TIMEX3 type: DATE, TIME, DURATION, SET
+    anchor: str = "absolute"
+    granularity: str = "day"  # day, week, month, season, quarter, year, decade, century, time
+    mod: str = ""  # TIMEX3 mod: START, MID, END, APPROX
+
+    @property
+    def resolved(self) -> bool:
+        """True when the expression has a calendar range."""
+        return self.start is not None
+
+
+_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+_MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
+_MONTHS["sept"] = 9
+_WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
+_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+            "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
+            "thirty": 30, "fifty": 50, "hundred": 100, "several": None, "few": None, "a few": None,
+            "some": None, "many": None}
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+             "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
+             "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
+             "nineteenth": 19, "twentieth": 20, "twenty-first": 21}
+_PARTS = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "overnight": "NI", "tonight": "NI"}
+_SEASONS = {"spring": ("SP", 3), "summer": ("SU", 6), "autumn": ("FA", 9), "fall": ("FA", 9), "winter": ("WI", 12)}
+_UNIT_CODE = {"day": "D", "week": "W", "weekend": "WE", "fortnight": "W", "month": "M", "year": "Y",
+              "decade": "DE", "century": "CE", "hour": "H", "minute": "M", "second": "S", "quarter": "Q"}
+
+# -- name pieces of the grammar (month and weekday names are case-sensitive: "may", "march")
+_MONTH_FULL = r"(?-i:January|February|March|April|May|June|July|August|September|October|November|December)"
+_MONTH_ABBR = r"(?-i:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\."
+_MONTH_ANY = rf"(?:{_MONTH_FULL}|{_MONTH_ABBR}|(?-i:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b)"
+_MONTH = rf"(?:{_MONTH_FULL}|{_MONTH_ABBR})"
+_WD = r"(?-i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_PART = r"(?:morning|afternoon|evening|night)"
+_DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?!\d)"
+_YEAR = r"(?:1[6-9]\d\d|20\d\d)(?!\d)"
+_NUM = (r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
+        r"thirty|fifty|a hundred|several|a few|few|some|many)")
+_UNIT = r"(?:day|week|fortnight|month|year|decade|century|hour|minute)"
+_REL = r"(?:last|next|this|past|coming|previous|following|current)"
+_MOD = (r"(?:early|mid|late|earlier|later|the end of|the beginning of|the start of|the middle of|"
+        r"the first half of|the second half of|the turn of)")
+_ORD = r"(?:first|second|third|fourth|1st|2nd|3rd|4th)"
+
+# Ordered pattern table: ``(name, regex)``; the finder keeps the longest match at each place.
+_PATTERNS: list[tuple[str, str]] = [
+    ("iso", r"\b\d{4}-[01]\d-[0-3]\d(?:T[0-2]\d:[0-5]\d(?::[0-5]\d)?)?\b"),
+    ("wd_date", rf"\b{_WD},? (?:the )?{_DAY}(?: of)? {_MONTH_ANY}(?:,? {_YEAR})?"),
+    ("wd_date", rf"\b{_WD},? {_MONTH_ANY} {_DAY}(?:,? {_YEAR})?"),
+    ("day_month", rf"\b(?:the )?{_DAY}(?: of)? {_MONTH_ANY}(?:,? {_YEAR})?"),
+    ("month_day", rf"\b{_MONTH_ANY} {_DAY}(?:,? {_YEAR})?"),
+    ("mod_month", rf"\b{_MOD}[- ]?(?:(?:last|next|this) )?{_MONTH}(?:,? {_YEAR})?"),
+    ("month_year", rf"\b{_MONTH}(?:,| of)? {_YEAR}"),
+    ("rel_month", rf"\b(?:last|next|this|past|coming) {_MONTH}"),
+    ("month", rf"\b{_MONTH_FULL}\b"),
+    ("mod_year", rf"\b{_MOD}[- ]?(?:{_YEAR}|(?:this|last|next|the) year)"),
+    ("mod_rel", rf"\b(?:early|late|earlier|later|the end of|the beginning of|the start of|the middle of)"
+                rf"[- ]?(?:this|last|next|the) (?:week|month|year|decade)"),
+    ("decade", rf"\b(?:the )?(?:(?:early|mid|late)[- ]?)?(?:1[6-9]|20)\d0s\b|\bthe '\d0s"),
+    ("century", rf"\bthe (?:\d{{1,2}}(?:st|nd|rd|th)|{'|'.join(_ORDINALS)})[- ]century\b"),
+    ("quarter", rf"\b(?:the )?{_ORD}[- ]quarter(?: of (?:{_YEAR}|this year|last year|next year))?"
+                rf"|\b(?:the )?{_ORD} quarter\b|\bQ[1-4] {_YEAR}\b|\b(?:last|this|next) quarter\b"),
+    ("season", rf"\b(?:(?:last|this|next|early|late|the) )?(?:spring|summer|autumn|fall|winter)"
+               rf"(?: (?:of )?{_YEAR})?\b"),
+    ("year_rel", r"\b(?:this|last|next|the past|the last|the coming|the current|the next) "
+                 r"(?:week|weekend|month|year|decade|fortnight)\b"),
+    ("offset", rf"\b{_NUM} {_UNIT}s? (?:ago|earlier|later|before|after|from now|hence)\b"),
+    ("offset", rf"\bthe (?:next|following|previous|same|preceding) (?:day|week|month|year)\b"
+               r"|\bthe (?:day|week|month|year) (?:before|after)\b(?! (?:the|a|an|his|her|their|its|\w+'s)\b)"),
+    ("deictic", r"\b(?:the day before yesterday|the day after tomorrow|today|yesterday|tomorrow|tonight"
+                rf"|(?:this|yesterday|tomorrow) {_PART}|last night)\b"),
+    ("weekday", rf"\b(?:(?:last|next|this|past|coming) )?{_WD}(?:,? {_PART})?(?: night)?\b"),
+    ("time", rf"\b(?:[01]?\d|2[0-3])(?::[0-5]\d)? ?(?:a\.m\.|p\.m\.|am\b|pm\b|AM\b|PM\b)"
+             rf"(?: (?:GMT|BST|UTC|ET|EST|EDT|PST|CET))?(?:,? (?:on )?(?:{_WD}|today|yesterday|tomorrow))?"),
+    ("time", rf"\b(?:[01]?\d|2[0-3]):[0-5]\d (?:GMT|BST|UTC|ET|EST|EDT|PST|CET)(?:,? (?:on )?{_WD})?"),
+    ("year", rf"\b{_YEAR}\b"),
+    ("vague", r"\b(?:now|currently|nowadays|these days|at the moment|at present|recently|lately|"
+              r"in the past|the past|at the time|in the future|the future|soon|"
+              r"(?:in )?recent (?:days|weeks|months|years)|(?:the )?(?:days|weeks|months|years) ahead|"
+              r"the (?:weeks|months|days|years) and (?:weeks|months|years|decades) ahead)\b"),
+    ("duration", rf"\b(?:(?:the|a|an) )?(?:(?:past|last|next|first|coming|previous|mere|full|almost|about|nearly|"
+                 rf"more than|less than|over) )*{_NUM}[- ]{_UNIT}s?\b"),
+    ("duration", r"\b(?:decades|years|months|weeks|days|hours|minutes)\b"),
+]
+_COMPILED = [(name, re.compile(rx, re.I)) for name, rx in _PATTERNS]
+
+_DATE_KINDS = ("DATE", "TIME")
+
+
+def iso_week(d: date) -> tuple[str, date, date]:
+    """The ISO week holding ``d``: ``("2023-W42", monday, sunday)``."""
+    y, w, _ = d.isocalendar()
+    monday = d - timedelta(days=d.weekday())
+    return f"{y}-W{w:02d}", monday, monday + timedelta(days=6)
+
+
+def _month_range(y: int, m: int) -> tuple[date, date]:
+    return date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1])
+
+
+def _shift_month(y: int, m: int, k: int) -> tuple[int, int]:
+    i = y * 12 + (m - 1) + k
+    return i // 12, i % 12 + 1
+
+
+def weekday_on(weekday: int, anchor: date, tense: str = "unknown") -> date:
+    """The date of ``weekday`` (0 = Monday) seen from ``anchor``: past tense → the most recent
+    one on or before it, future → the next one on or after it, otherwise the nearest (ties to
+    the past, as news reports mostly look back)."""
+    back = (anchor.weekday() - weekday) % 7
+    fwd = (weekday - anchor.weekday()) % 7
+    if tense == "past":
+        return anchor - timedelta(days=back)
+    if tense == "future":
+        return anchor + timedelta(days=fwd)
+    return anchor - timedelta(days=back) if back <= fwd else anchor + timedelta(days=fwd)
+
+
+def month_on(month: int, anchor: date, tense: str = "unknown") -> int:
+    """The year of a bare ``month`` seen from ``anchor``, following the tense like
+    :func:`weekday_on` (the anchor's own month counts for either)."""
+    past_y = anchor.year if month <= anchor.month else anchor.year - 1
+    fut_y = anchor.year if month >= anchor.month else anchor.year + 1
+    if tense == "past":
+        return past_y
+    if tense == "future":
+        return fut_y
+    back = (anchor.month - month) % 12
+    fwd = (month - anchor.month) % 12
+    return past_y if back <= fwd else fut_y
+
+
+def _day_on(month: int, day: int, anchor: date, tense: str) -> date | None:
+    """A month-day without a year, placed in the year the tense suggests."""
+    cands = []
+    for y in (anchor.year - 1, anchor.year, anchor.year + 1):
+        try:
+            cands.append(date(y, month, day))
+        except ValueError:
+            continue
+    if not cands:
+        return None
+    past = [c for c in cands if c <= anchor]
+    fut = [c for c in cands if c >= anchor]
+    if tense == "past" and past:
+        return past[-1]
+    if tense == "future" and fut:
+        return fut[0]
+    return min(cands, key=lambda c: (abs((c - anchor).days), c > anchor))
+
+
+def _narrow(start: date, end: date, mod: str) -> tuple[date, date, str]:
+    """Narrow a month/year/decade range: early = first third, mid = middle, late = last third."""
+    span = (end - start).days + 1
+    if span <= 31:  # months: early 1-10, mid 11-20, late 21-end (the usual reading of "mid-September")
+        cuts = (start, start + timedelta(days=9), start + timedelta(days=10), start + timedelta(days=19),
+                start + timedelta(days=20), end)
+    else:
+        third = span // 3
+        cuts = (start, start + timedelta(days=third - 1), start + timedelta(days=third),
+                start + timedelta(days=2 * third - 1), start + timedelta(days=2 * third), end)
+    if mod == "START":
+        return cuts[0], cuts[1], mod
+    if mod == "MID":
+        return cuts[2], cuts[3], mod
+    if mod == "END":
+        return cuts[4], cuts[5], mod
+    return start, end, mod
+
+
+def _mod_of(word: str) -> str:
+    w = word.lower().strip(" -")
+    if w in ("early", "earlier", "the beginning of", "the start of", "the first half of"):
+        return "START"
+    if w in ("mid", "the middle of"):
+        return "MID"
+    if w in ("late", "later", "the end of", "the second half of", "the turn of"):
+        return "END"
+    return ""
+
+
+def _num(word: str) -> int | None:
+    w = word.lower().strip()
+    if w.isdigit():
+        return int(w)
+    return _NUMBERS.get(w.replace("a hundred", "hundred"), None)
+
+
+def _unit_range(unit: str, d: date) -> tuple[str, date, date, str]:
+    """The calendar unit (week, month, year, ...) holding ``d`` as ``(value, start, end, granularity)``."""
+    unit = unit.lower().rstrip("s")
+    if unit in ("week", "fortnight"):
+        v, a, b = iso_week(d)
+        return v, a, b, "week"
+    if unit == "weekend":
+        v, a, b = iso_week(d)
+        return f"{v}-WE", a + timedelta(days=5), b, "week"
+    if unit == "month":
+        a, b = _month_range(d.year, d.month)
+        return f"{d.year}-{d.month:02d}", a, b, "month"
+    if unit == "quarter":
+        q = (d.month - 1) // 3 + 1
+        a = date(d.year, 3 * q - 2, 1)
+        return f"{d.year}-Q{q}", a, _month_range(d.year, 3 * q)[1], "quarter"
+    if unit == "decade":
+        y0 = d.year // 10 * 10
+        return str(y0 // 10), date(y0, 1, 1), date(y0 + 9, 12, 31), "decade"
+    if unit == "century":
+        c0 = d.year // 100 * 100
+        return str(c0 // 100), date(c0, 1, 1), date(c0 + 99, 12, 31), "century"
+    if unit == "day":
+        return d.isoformat(), d, d, "day"
+    return str(d.year), date(d.year, 1, 1), date(d.year, 12, 31), "year"
+
+
+def _step(unit: str, d: date, k: int) -> date:
+    """``d`` moved by ``k`` calendar units (months and years keep the day where they can)."""
+    unit = unit.lower().rstrip("s")
+    if unit == "day":
+        return d + timedelta(days=k)
+    if unit in ("week", "weekend"):
+        return d + timedelta(weeks=k)
+    if unit == "fortnight":
+        return d + timedelta(weeks=2 * k)
+    if unit in ("month", "quarter"):
+        y, m = _shift_month(d.year, d.month, k * (3 if unit == "quarter" else 1))
+        return date(y, m, min(d.day, calendar.monthrange(y, m)[1]))
+    years = {"year": 1, "decade": 10, "century": 100}.get(unit, 1) * k
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + years, day=28)
+
+
+def _unresolved(kind: str = "DATE", granularity: str = "day", mod: str = "") -> Resolved:
+    return Resolved(None, None, None, kind=kind, anchor="", granularity=granularity, mod=mod)
+
+
+def _day(d: date, anchor: str, *, part: str = "", kind: str = "DATE") -> Resolved:
+    value = d.isoformat() + (f"T{part}" if part else "")
+    return Resolved(value, d, d, kind="TIME" if part else kind, anchor=anchor, granularity="day")
+
+
+_GRAN_ORDER = {"time": 0, "day": 1, "week": 2, "month": 3, "quarter": 4, "season": 4, "year": 5,
+               "decade": 6, "century": 7}
+
+
+def resolve(
+    text: str,
+    *,
+    anchor: date | None,
+    tense: str = "unknown",
+    previous: Iterable[Resolved] | Resolved | None = None,
+    part_of_day: bool = False,
+) -> Resolved | None:
+    """Resolve the text of one temporal expression; ``None`` when it is not one.
+
+    ``anchor`` is the publication date (``None``: relative expressions stay unresolved);
+    ``tense`` of the governing verb (``past``, ``present``, ``future``, ``unknown``) picks the
+    direction of a bare weekday or month; ``previous`` is the earlier resolved dates of the
+    document, latest last, which "a day earlier"/"two days later"/"the next day" chain from.
+    ``part_of_day`` appends TIMEX3's ``TMO``/``TAF``/``TEV``/``TNI`` to a day value.
+    """
+    t = " ".join(str(text).replace("\u2019", "'").split())
+    t = re.sub(r"^(?:in|on|at|since|until|till|during|by|from|before|after|through|throughout|of|for)\s+",
+               "", t, flags=re.I)
+    prev = [previous] if isinstance(previous, Resolved) else list(previous or [])
+    for name, rx in _COMPILED:
+        m = rx.fullmatch(t)
+        if m:
+            res = _HANDLERS[name](t, anchor=anchor, tense=tense, previous=prev)
+            if res is not None:
+                if not part_of_day and res.kind == "TIME" and res.value and re.fullmatch(r"\d{4}-\d\d-\d\dT[A-Z]{2}", res.value):
+                    res = replace(res, value=res.value[:10], kind="DATE")
+                return res
+    return None
+
+
+def _tz_words(t: str) -> str:
+    return t.lower().replace(".", "").replace(",", "")
+
+
+def _h_iso(t: str, **_) -> Resolved:
+    d = date.fromisoformat(t[:10])
+    if "T" in t:
+        return Resolved(t, d, d, kind="TIME", granularity="time")
+    return _day(d, "absolute")
+
+
+def _parse_md(t: str) -> tuple[int | None, int | None, int | None, int | None]:
+    """(weekday, month, day, year) read from a date-like text."""
+    words = re.findall(r"[A-Za-z]+|\d+", t)
+    wd = month = day = year = None
+    for w in words:
+        lw = w.lower()
+        if lw in _WEEKDAYS and wd is None:
+            wd = _WEEKDAYS[lw]
+        elif lw in _MONTHS and month is None and (w[0].isupper()):
+            month = _MONTHS[lw]
+        elif w.isdigit():
+            n = int(w)
+            if len(w) == 4 and year is None:
+                year = n
+            elif 1 <= n <= 31 and day is None:
+                day = n
+    return wd, month, day, year
+
+
+def _h_date(t: str, *, anchor: date | None, tense: str, **_) -> Resolved | None:
+    wd, month, day, year = _parse_md(t)
+    if month is None or day is None:
+        return None
+    if year is not None:
+        try:
+            return _day(date(year, month, day), "absolute")
+        except ValueError:
+            return None
+    if anchor is None:
+        return _unresolved()
+    d = _day_on(month, day, anchor, tense)
+    return _day(d, "published") if d else None
+
+
+def _h_month(t: str, *, anchor: date | None, tense: str, **_) -> Resolved | None:
+    low = t.lower()
+    _, month, _, year = _parse_md(t)
+    if month is None:
+        return None
+    mod_m = re.match(rf"{_MOD}", low)
+    mod = _mod_of(mod_m.group(0)) if mod_m else ""
+    basis = "absolute"
+    if year is None:
+        if anchor is None:
+            return _unresolved(granularity="month", mod=mod)
+        basis = "published"
+        if re.search(r"\b(?:last|past)\b", low):
+            year = anchor.year if month < anchor.month else anchor.year - 1
+        elif re.search(r"\b(?:next|coming)\b", low):
+            year = anchor.year if month > anchor.month else anchor.year + 1
+        elif re.search(r"\bthis\b", low):
+            year = anchor.year
+        else:
+            year = month_on(month, anchor, tense)
+    a, b = _month_range(year, month)
+    a, b, mod = _narrow(a, b, mod)
+    return Resolved(f"{year}-{month:02d}", a, b, anchor=basis, granularity="month", mod=mod)
+
+
+def _h_year(t: str, *, anchor: date | None, **_) -> Resolved | None:
+    low = t.lower()
+    m = re.search(_YEAR, t)
+    mod_m = re.match(rf"{_MOD}", low)
+    mod = _mod_of(mod_m.group(0)) if mod_m else ""
+    if m:
+        y, basis = int(m.group(0)), "absolute"
+    else:
+        if anchor is None:
+            return _unresolved(granularity="year", mod=mod)
+        k = -1 if "last" in low else 1 if "next" in low else 0
+        y, basis = anchor.year + k, "published"
+    a, b, mod = _narrow(date(y, 1, 1), date(y, 12, 31), mod)
+    return Resolved(str(y), a, b, anchor=basis, granularity="year", mod=mod)
+
+
+def _h_mod_rel(t: str, *, anchor: date | None, **_) -> Resolved | None:
+    low = t.lower()
+    unit = re.search(r"(week|month|year|decade)$", low).group(1)
+    mod = _mod_of(re.match(rf"{_MOD}", low).group(0))
+    if anchor is None:
+        return _unresolved(granularity=unit, mod=mod)
+    k = -1 if re.search(r"\blast\b", low) else 1 if re.search(r"\bnext\b", low) else 0
+    v, a, b, g = _unit_range(unit, _step(unit, anchor, k))
+    if unit != "week":
+        a, b, mod = _narrow(a, b, mod)
+    elif mod == "START":
+        b = a + timedelta(days=2)
+    elif mod == "END":
+        a = b - timedelta(days=2)
+    return Resolved(v, a, b, anchor="published", granularity=g, mod=mod)
+
+
+def _h_decade(t: str, **_) -> Resolved | None:
+    low = t.lower()
+    m = re.search(r"(\d{2,4})s", low)
+    if not m:
+        return None
+    digits = m.group(1)
+    if len(digits) == 2:  # "the '90s": the century is a guess, so stay with the 1900s only for 20-90
+        y0 = 1900 + int(digits) if int(digits) >= 20 else 2000 + int(digits)
+    else:
+        y0 = int(digits)
+    mod_m = re.search(r"(early|mid|late)", low)
+    mod = _mod_of(mod_m.group(1)) if mod_m else ""
+    a, b, mod = _narrow(date(y0, 1, 1), date(y0 + 9, 12, 31), mod)
+    return Resolved(str(y0 // 10), a, b, granularity="decade", mod=mod)
+
+
+def _h_century(t: str, **_) -> Resolved | None:
+    low = t.lower()
+    m = re.search(r"(\d{1,2})(?:st|nd|rd|th)", low)
+    n = int(m.group(1)) if m else next((v for k, v in _ORDINALS.items() if re.search(rf"\b{k}\b", low)), None)
+    if not n:
+        return None
+    y0 = (n - 1) * 100
+    return Resolved(f"{n - 1:02d}", date(max(y0, 1), 1, 1), date(y0 + 99, 12, 31), granularity="century")
+
+
+def _h_quarter(t: str, *, anchor: date | None, **_) -> Resolved | None:
+    low = t.lower()
+    m = re.search(r"\bq([1-4])\b", low)
+    q = int(m.group(1)) if m else next((i + 1 for i, w in enumerate(("first", "second", "third", "fourth"))
+                                         if w in low or f"{i + 1}" in low[:6]), None)
+    ym = re.search(_YEAR, t)
+    if ym:
+        y, basis = int(ym.group(0)), "absolute"
+    elif anchor is None:
+        return _unresolved(granularity="quarter")
+    else:
+        basis = "published"
+        k = -1 if "last" in low else 1 if "next" in low else 0
+        if q is None:  # "last quarter": the quarter before the anchor's
+            v, a, b, g = _unit_range("quarter", _step("quarter", anchor, k))
+            return Resolved(v, a, b, anchor=basis, granularity=g)
+        y = anchor.year + k
+    if q is None:
+        return None
+    a = date(y, 3 * q - 2, 1)
+    return Resolved(f"{y}-Q{q}", a, _month_range(y, 3 * q)[1], anchor=basis, granularity="quarter")
+
+
+def _h_season(t: str, *, anchor: date | None, tense: str, **_) -> Resolved | None:
+    low = t.lower()
+    name = re.search(r"(spring|summer|autumn|fall|winter)", low).group(1)
+    code, m0 = _SEASONS[name]
+    ym = re.search(_YEAR, t)
+    if ym:
+        y, basis = int(ym.group(0)), "absolute"
+    elif anchor is None:
+        return _unresolved(granularity="season")
+    else:
+        basis = "published"
+        # The season's first month, placed like a bare month ("last summer" looks back).
+        rel = "past" if re.search(r"\blast\b", low) else "future" if re.search(r"\bnext\b", low) else tense
+        if re.search(r"\bthis\b", low):
+            y = anchor.year
+        else:
+            y = month_on(m0, anchor, rel)
+            if rel == "past" and "last" in low and y == anchor.year and anchor.month < m0 + 3:
+                y -= 1  # "last summer" said during the summer is the previous one
+            if rel == "future" and "next" in low and y == anchor.year and anchor.month >= m0:
+                y += 1
+    a = date(y, m0, 1)
+    ey, em = _shift_month(y, m0, 2)
+    b = _month_range(ey, em)[1]
+    mod_m = re.match(r"(early|late)", low)
+    mod = _mod_of(mod_m.group(1)) if mod_m else ""
+    a, b, mod = _narrow(a, b, mod)
+    return Resolved(f"{y}-{code}", a, b, anchor=basis, granularity="season", mod=mod)
+
+
+def _h_rel_unit(t: str, *, anchor: date | None, **_) -> Resolved | None:
+    low = t.lower()
+    unit = re.search(r"(weekend|week|fortnight|month|year|decade)$", low).group(1)
+    if anchor is None:
+        return _unresolved(granularity=unit)
+    if re.search(r"\b(?:last|past|previous)\b", low):
+        k = -1
+    elif re.search(r"\b(?:next|coming|following)\b", low):
+        k = 1
+    else:
+        k = 0
+    if unit == "fortnight":
+        unit = "week"
+    v, a, b, g = _unit_range(unit, _step(unit, anchor, k))
+    return Resolved(v, a, b, anchor="published", granularity=g)
+
+
+def _chain_base(previous: list[Resolved], unit: str) -> Resolved | None:
+    """The latest earlier date fine enough to count ``unit``s from ("a day earlier" needs a day)."""
+    need = _GRAN_ORDER.get("day" if unit in ("hour", "minute") else unit, 5)
+    for r in reversed(previous):
+        if r.start is not None and r.kind in _DATE_KINDS and _GRAN_ORDER.get(r.granularity, 9) <= need:
+            return r
+    return None
+
+
+def _h_offset(t: str, *, anchor: date | None, previous: list[Resolved], **_) -> Resolved | None:
+    low = t.lower()
+    m = re.fullmatch(rf"({_NUM}) ({_UNIT})s? (ago|earlier|later|before|after|from now|hence)", low)
+    if m:
+        n, unit, rel = _num(m.group(1)), m.group(2), m.group(3)
+        sign = -1 if rel in ("ago", "earlier", "before") else 1
+        from_pub = rel in ("ago", "from now", "hence")
+    else:
+        m2 = re.fullmatch(r"the (next|following|previous|same|preceding) (day|week|month|year)"
+                          r"|the (day|week|month|year) (before|after)", low)
+        if not m2:
+            return None
+        word = m2.group(1) or m2.group(4)
+        unit = m2.group(2) or m2.group(3)
+        n = 1
+        sign = {"next": 1, "following": 1, "after": 1, "previous": -1, "preceding": -1, "before": -1, "same": 0}[word]
+        from_pub = False
+    if unit in ("hour", "minute"):
+        return None  # "an hour later": a time, not a date the table can place
+    if n is None:  # "several years ago": approximate, TIMEX3 leaves it vague
+        return Resolved("PAST_REF" if sign < 0 else "FUTURE_REF", None, None, anchor="", granularity=unit)
+    base: Resolved | None = None
+    basis = "published"
+    if not from_pub:
+        base = _chain_base(previous, unit)
+        basis = "previous" if base is not None else "published"
+    if base is None:
+        if anchor is None:
+            return _unresolved(granularity=unit)
+        ref = anchor
+    else:
+        ref = base.start
+    d = _step(unit, ref, sign * n)
+    v, a, b, g = _unit_range(unit, d)
+    return Resolved(v, a, b, anchor=basis, granularity=g)
+
+
+def _h_deictic(t: str, *, anchor: date | None, **_) -> Resolved | None:
+    low = t.lower()
+    if anchor is None:
+        return _unresolved()
+    k = 0
+    if "day before yesterday" in low:
+        k = -2
+    elif "day after tomorrow" in low:
+        k = 2
+    elif "yesterday" in low or low == "last night":
+        k = -1
+    elif "tomorrow" in low:
+        k = 1
+    part = next((code for w, code in _PARTS.items() if w in low), "")
+    return _day(anchor + timedelta(days=k), "published", part=part)
+
+
+def _h_weekday(t: str, *, anchor: date | None, tense: str, **_) -> Resolved | None:
+    low = t.lower()
+    wd, *_rest = _parse_md(t)
+    if wd is None:
+        return None
+    part = next((code for w, code in _PARTS.items() if re.search(rf"\b{w}\b", low)), "")
+    if anchor is None:
+        return _unresolved(kind="TIME" if part else "DATE")
+    if re.match(r"(?:last|past)\b", low):
+        d = anchor - timedelta(days=(anchor.weekday() - wd - 1) % 7 + 1)
+    elif re.match(r"(?:next|coming)\b", low):
+        d = anchor + timedelta(days=(wd - anchor.weekday() - 1) % 7 + 1)
+    elif re.match(r"this\b", low):
+        d = anchor + timedelta(days=wd - anchor.weekday())
+    else:
+        d = weekday_on(wd, anchor, tense)
+    return _day(d, "published", part=part)
+
+
+def _h_time(t: str, *, anchor: date | None, tense: str, **_) -> Resolved | None:
+    low = t.lower()
+    m = re.match(r"(\d{1,2})(?::(\d\d))? ?(a\.?m\.?|p\.?m\.?)?", low)
+    if not m:
+        return None
+    h = int(m.group(1)) % 12 if m.group(3) else int(m.group(1))
+    if m.group(3) and m.group(3).startswith("p"):
+        h += 12
+    hhmm = f"{h:02d}" + (f":{m.group(2)}" if m.group(2) else "")
+    if anchor is None:
+        return _unresolved(kind="TIME", granularity="time")
+    day = anchor
+    wd = next((_WEEKDAYS[w] for w in _WEEKDAYS if w in low), None)
+    if wd is not None:
+        day = weekday_on(wd, anchor, tense)
+    elif "yesterday" in low:
+        day = anchor - timedelta(days=1)
+    elif "tomorrow" in low:
+        day = anchor + timedelta(days=1)
+    return Resolved(f"{day.isoformat()}T{hhmm}", day, day, kind="TIME", anchor="published", granularity="time")
+
+
+def _h_vague(t: str, **_) -> Resolved | None:
+    low = t.lower()
+    if re.search(r"recent (days|weeks|months|years)", low):
+        unit = re.search(r"(day|week|month|year)", low).group(1)
+        return Resolved(f"PX{_UNIT_CODE[unit]}", None, None, kind="DURATION", anchor="", granularity=unit)
+    if re.search(r"ahead|future|soon", low):
+        v = "FUTURE_REF"
+    elif re.search(r"past|recently|lately|at the time", low):
+        v = "PAST_REF"
+    else:
+        v = "PRESENT_REF"
+    return Resolved(v, None, None, anchor="", granularity="")
+
+
+def _h_duration(t: str, **_) -> Resolved | None:
+    low = t.lower()
+    m = re.search(rf"({_NUM})[- ]({_UNIT})s?\b", low)
+    if m:
+        n, unit = _num(m.group(1)), m.group(2)
+    else:
+        unit = re.search(r"(decade|year|month|week|day|hour|minute)", low).group(1)
+        n = None
+    code = _UNIT_CODE[unit]
+    if unit == "fortnight":
+        n, code = (2 * n if n else None), "W"
+    time_unit = unit in ("hour", "minute")
+    value = ("PT" if time_unit else "P") + (str(n) if n is not None else "X") + code
+    return Resolved(value, None, None, kind="DURATION", anchor="", granularity=unit)
+
+
+_HANDLERS = {
+    "iso": _h_iso, "wd_date": _h_date, "day_month": _h_date, "month_day": _h_date,
+    "mod_month": _h_month, "month_year": _h_month, "rel_month": _h_month, "month": _h_month,
+    "mod_year": _h_year, "mod_rel": _h_mod_rel, "year": _h_year, "decade": _h_decade, "century": _h_century,
+    "quarter": _h_quarter, "season": _h_season, "year_rel": _h_rel_unit, "offset": _h_offset,
+    "deictic": _h_deictic, "weekday": _h_weekday, "time": _h_time, "vague": _h_vague, "duration": _h_duration,
+}
+
+# ============================================================================ finder (parsed docs)
+
+_PREPS = {"in", "on", "at", "since", "until", "till", "during", "by", "from", "through", "throughout"}
+_FUTURE_AUX = {"will", "shall", "'ll", "wo", "would", "going"}
+_FUTURE_VERBS = {"plan", "expect", "schedule", "set", "intend", "aim", "hope", "due", "prepare", "gear"}
+# A bare year or season is too often a count ("2000 troops") or a verb ("fall"): keep it only
+# after one of these words or when spaCy also calls it a date.
+_YEAR_CUES = {"in", "since", "until", "till", "by", "from", "before", "after", "during", "of", "through",
+              "to", "and", "early", "late", "mid", "between", "around", "as", "until", "'s", "the", "that", "this"}
+
+
+def clause_tense(tok: Token) -> str:
+    """Tense of the clause governing ``tok``: walk up the parse to the first finite verb and read
+    its auxiliaries (``will``/``would``/``going to`` → future; ``had``/``did``/past forms →
+    past). Participles and nouns pass the question up ("a meeting scheduled for November" takes
+    the tense of the clause the meeting is in, not of "scheduled")."""
+    seen = 0
+    cur = tok
+    while seen < 12:
+        seen += 1
+        if cur.pos_ in ("VERB", "AUX") or cur.tag_ in ("VBD", "VBN", "VBG", "VBZ", "VBP", "VB", "MD"):
+            auxes = [c for c in cur.children if c.dep_ in ("aux", "auxpass")]
+            words = {a.lower_ for a in auxes}
+            if words & _FUTURE_AUX or any(a.tag_ == "MD" and a.lower_ in _FUTURE_AUX for a in auxes):
+                return "future"
+            if cur.lemma_ in _FUTURE_VERBS and any(c.dep_ == "xcomp" for c in cur.children):
+                return "future"
+            if any(a.tag_ == "VBD" for a in auxes) or (cur.tag_ == "VBD"):
+                return "past"
+            if any(a.lower_ in ("has", "have", "'ve", "'s") and a.tag_ in ("VBZ", "VBP") for a in auxes) and cur.tag_ == "VBN":
+                return "past"  # present perfect reports what already happened
+            if any(a.lower_ == "to" for a in auxes) and cur.tag_ == "VB":
+                if cur.dep_ in ("xcomp",) and cur.head.i != cur.i:
+                    cur = cur.head  # "plans to visit": the governing verb decides
+                    continue
+                return "future"  # headline infinitive: "Lavrov to visit North Korea"
+            if cur.tag_ == "VBG" and any(a.lemma_ == "be" for a in auxes):
+                if any(a.tag_ == "VBD" for a in auxes):
+                    return "past"
+                return "future"  # "is travelling to Pyongyang on Friday"
+            if auxes or cur.tag_ in ("VBZ", "VBP"):
+                return "present"
+            if cur.tag_ == "VBD":
+                return "past"
+        if cur.head.i == cur.i:
+            return "unknown"
+        cur = cur.head
+    return "unknown"
+
+
+@dataclass
+class _Cand:
+    start: int
+    end: int
+    name: str
+    source: str
+
+
+def _candidate_spans(doc: Doc) -> list[_Cand]:
+    """Longest non-overlapping grammar matches, plus spaCy DATE/TIME entities the grammar missed."""
+    text = doc.text
+    found: list[_Cand] = []
+    for name, rx in _COMPILED:
+        for m in rx.finditer(text):
+            if m.end() > m.start():
+                found.append(_Cand(m.start(), m.end(), name, "grammar"))
+    ents = [e for e in doc.ents if e.label_ in ("DATE", "TIME")]
+    ent_chars = set()
+    for e in ents:
+        ent_chars.update(range(e.start_char, e.end_char))
+    keep: list[_Cand] = []
+    for c in found:
+        if c.name in ("year", "season", "month", "duration") and not _context_ok(doc, c, ent_chars):
+            continue
+        keep.append(c)
+    # Longest first, then earliest: the greedy pick keeps "Thursday morning" over "Thursday".
+    keep.sort(key=lambda c: (-(c.end - c.start), c.start))
+    taken: list[_Cand] = []
+    used = bytearray(len(text) + 1)
+    for c in keep:
+        if any(used[c.start:c.end]):
+            continue
+        taken.append(c)
+        used[c.start:c.end] = b"\x01" * (c.end - c.start)
+    for e in ents:
+        if not any(used[e.start_char:e.end_char]):
+            taken.append(_Cand(e.start_char, e.end_char, "ent", "spacy"))
+    taken.sort(key=lambda c: c.start)
+    return taken
+
+
+def _context_ok(doc: Doc, c: _Cand, ent_chars: set[int]) -> bool:
+    """Keep an ambiguous bare year/season/month/duration only in a date-like context."""
+    if any(i in ent_chars for i in range(c.start, c.end)):
+        return True
+    span = doc.char_span(c.start, c.end, alignment_mode="expand")
+    if span is None:
+        return False
+    prev = doc[span.start - 1] if span.start > 0 else None
+    if c.name == "month":
+        # "May" and "March" are also words: a month needs a preposition/determiner before it.
+        return prev is not None and prev.lower_ in (_YEAR_CUES | {"last", "next", "this", "every", "each"})
+    if c.name == "year":
+        nxt = doc[span.end] if span.end < len(doc) else None
+        if nxt is not None and nxt.pos_ in ("NOUN",) and nxt.lower_ not in ("election", "elections"):
+            return False  # "2000 troops"
+        return prev is not None and prev.lower_ in _YEAR_CUES
+    if c.name == "season":
+        return prev is not None and prev.lower_ in (_YEAR_CUES | {"last", "next", "this"}) and span.root.pos_ == "NOUN"
+    return span.root.pos_ in ("NOUN", "PROPN", "NUM", "ADJ")
+
+
+def _extend(doc: Doc, start: int, end: int, *, with_preposition: bool) -> tuple[int, int]:
+    """Widen a span to the preposition that introduces it ("on Thursday", "since last November")."""
+    text = doc.text
+    s = start
+    # Trim a trailing possessive ("last month's visit" → "last month") and stray punctuation.
+    e = end
+    while e > s and text[e - 1] in " ,.;:":
+        e -= 1
+    if text[s:e].endswith("'s") or text[s:e].endswith("\u2019s"):
+        e -= 2
+    if with_preposition:
+        m = re.search(r"(\b[A-Za-z]+)[ \t\u00a0]+$", text[max(0, s - 20):s])
+        if m and m.group(1).lower() in _PREPS:
+            s = s - len(m.group(0))
+    return s, e
+
+
+def find_timexes(
+    doc: Doc,
+    *,
+    published: pd.Timestamp | date | None,
+    with_preposition: bool = True,
+    kinds: Iterable[str] = _DATE_KINDS,
+    vague: bool = False,
+    part_of_day: bool = False,
+    use_dateparser: bool = True,
+) -> list[dict]:
+    """Temporal expressions of one parsed text, in the text's own offsets, in document order.
+
+    Each row holds ``start``, ``end``, ``text``, ``core_start``/``core_end`` (the expression
+    without its preposition), the :class:`Resolved` fields and the ``tense`` used. ``kinds``
+    selects TIMEX3 types (the chronology only needs DATE and TIME; TempEval also scores
+    DURATION and SET); ``vague`` keeps PRESENT_REF/PAST_REF-style references.
+    """
+    anchor = _as_date(published)
+    kinds = set(kinds)
+    rows: list[dict] = []
+    previous: list[Resolved] = []
+    for c in _candidate_spans(doc):
+        core_s, core_e = _extend(doc, c.start, c.end, with_preposition=False)
+        if core_e <= core_s:
+            continue
+        core = doc.text[core_s:core_e]
+        span = doc.char_span(core_s, core_e, alignment_mode="expand")
+        tense = clause_tense(span.root) if span is not None else "unknown"
+        res = resolve(core, anchor=anchor, tense=tense, previous=previous, part_of_day=part_of_day)
+        if res is None and c.source == "spacy":
+            res = _spacy_fallback(core, anchor=anchor, use_dateparser=use_dateparser)
+        if res is None:
+            continue
+        if res.start is not None and res.kind in _DATE_KINDS:
+            previous.append(res)
+        if res.kind not in kinds:
+            continue
+        if not vague and res.value is not None and res.start is None and res.kind in _DATE_KINDS:
+            continue  # PRESENT_REF and friends: no place on a timeline
+        s, e = _extend(doc, c.start, c.end, with_preposition=with_preposition) if with_preposition else (core_s, core_e)
+        rows.append({"start": s, "end": e, "text": doc.text[s:e], "core_start": core_s, "core_end": core_e,
+                     "value": res.value, "date_start": res.start, "date_end": res.end, "anchor": res.anchor,
+                     "type": res.kind, "granularity": res.granularity, "mod": res.mod, "tense": tense,
+                     "source": c.source})
+    return rows
+
+
+def _spacy_fallback(text: str, *, anchor: date | None, use_dateparser: bool) -> Resolved | None:
+    """A spaCy DATE the grammar does not know: an absolute date dateparser can read, else vague."""
+    if use_dateparser and re.search(r"\d", text) and re.search(r"[A-Za-z]{3}", text):
+        import dateparser
+
+        # Only absolute dates (year present): relative ones follow the grammar's conventions,
+        # which dateparser does not share (it sends a bare "November" to the wrong year).
+        if re.search(_YEAR, text):
+            try:
+                dt = dateparser.parse(text, settings={"REQUIRE_PARTS": ["year", "month", "day"],
+                                                      "STRICT_PARSING": True})
+            except Exception:  # noqa: BLE001 - dateparser raises assorted errors on odd input
+                dt = None
+            if dt is not None:
+                return _day(dt.date(), "absolute")
+    if re.search(r"\b(?:days?|weeks?|months?|years?|decades?|hours?|minutes?)\b", text, re.I):
+        return _h_duration(text) if re.search(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten)\b", text, re.I) else None
+    return None
+
+
+def _as_date(published) -> date | None:
+    if published is None:
+        return None
+    try:
+        if pd.isna(published):
+            return None
+    except (TypeError, ValueError):
+        pass
+    ts = pd.Timestamp(published)
+    if ts.tzinfo is not None:
+        ts = ts.tz_convert("UTC")
+    return ts.date()
+
+
+def doc_timexes(doc: Doc, art: Article, *, published: pd.Timestamp | None, **options) -> pd.DataFrame:
+    """The ``timexes`` rows of one parsed article, resolved against ``published`` (raw offsets).
+
+    Extra columns: ``type`` (TIMEX3 type), ``granularity``, ``mod`` (START/MID/END), ``tense``
+    of the governing verb, ``clean_start``/``clean_end`` (offsets in the parsed text).
+    ``options`` go to :func:`find_timexes`.
+    """
+    rows = []
+    for r in find_timexes(doc, published=published, **options):
+        rs, re_ = art.view.span_to_raw(r["start"], r["end"])
+        rows.append({"doc_id": art.doc_id, "text": art.raw[rs:re_], "start_char": rs, "end_char": re_,
+                     "value": r["value"], "date_start": r["date_start"], "date_end": r["date_end"],
+                     "anchor": _anchor_label(r["anchor"], published, rows), "type": r["type"],
+                     "granularity": r["granularity"], "mod": r["mod"], "tense": r["tense"],
+                     "clean_start": r["start"], "clean_end": r["end"]})
+    df = pd.DataFrame(rows, columns=TIMEX_COLUMNS + ["type", "granularity", "mod", "tense", "clean_start", "clean_end"])
+    for c in ("date_start", "date_end"):
+        df[c] = pd.to_datetime(df[c])
+    return df
+
+
+def _anchor_label(basis: str, published, rows: list[dict]) -> str:
+    """``published 2023-10-19`` / ``previous 1784-1803 (2023-10-19)`` / ``absolute`` / ``""``."""
+    if basis == "published":
+        return f"published {_as_date(published)}"
+    if basis == "previous":
+        for r in reversed(rows):
+            if r["date_start"] is not None and r["type"] in _DATE_KINDS:
+                return f"previous {r['start_char']}-{r['end_char']} ({r['date_start']})"
+        return "previous"
+    return basis
+
+
+# ============================================================================ events
+
+_PARTICIPANT_LABELS = ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT")
+_NOT_PARTICIPANT = ("DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY")
+_EVENT_NOUNS = {"meeting", "summit", "visit", "trip", "talks", "talk", "conference", "election", "attack",
+                "interview", "speech", "vote", "agreement", "deal", "war", "invasion", "offensive", "tour",
+                "session", "ceremony", "launch", "strike", "announcement", "arrival", "departure", "deliveries",
+                "delivery", "negotiations", "exercise", "exercises", "test", "parade", "commission", "forum"}
+CANDIDATE_COLUMNS = ["doc_id", "sent_start", "sent_end", "timex_start", "timex_end", "timex_text", "value",
+                     "date_start", "date_end", "predicate", "event", "participant_texts",
+                     "participant_spans", "evidence"]
+
+
+def _predicate(doc: Doc, span: Span) -> Token:
+    """The happening a date belongs to: an event noun it modifies ("the September summit",
+    "last month's visit", "trip to Pyongyang in July"), else its governing verb."""
+    root = span.root
+    cur = root
+    for _ in range(6):
+        head = cur.head
+        if head.i == cur.i:
+            break
+        if head.pos_ == "NOUN" and head.lemma_.lower() in _EVENT_NOUNS:
+            return head
+        if head.pos_ in ("VERB", "AUX"):
+            # A light verb ("held", "took place") over an event noun: the noun names the event.
+            return head
+        cur = head
+    return cur if cur.pos_ in ("VERB", "AUX", "NOUN") else root.head
+
+
+def _describe(pred: Token, skip: set[int]) -> str:
+    """A short description from the parse: subject, predicate, object and first prepositional phrase."""
+    keep: set[int] = {pred.i}
+
+    def add(tok: Token, limit: int) -> None:
+        toks = [t for t in tok.subtree if t.i not in skip]
+        if len(toks) <= limit:
+            keep.update(t.i for t in toks)
+        else:
+            keep.add(tok.i)
+            keep.update(t.i for t in tok.children if t.dep_ in ("compound", "poss", "amod") and t.i not in skip)
+
+    for c in pred.children:
+        if c.dep_ in ("nsubj", "nsubjpass", "agent"):
+            add(c, 6)
+        elif c.dep_ in ("neg", "prt", "aux", "auxpass") and c.i not in skip:
+            keep.add(c.i)
+        elif c.dep_ in ("dobj", "attr", "compound", "poss", "amod"):
+            add(c, 6)
+    preps = [c for c in pred.children if c.dep_ == "prep" and c.i not in skip
+             and not any(t.i in skip for t in c.subtree)]
+    if preps:
+        add(preps[0], 5)
+    if pred.pos_ == "NOUN" and pred.dep_ in ("nsubj", "dobj", "pobj", "attr") and pred.head.pos_ == "ADP":
+        pass
+    words = [t for t in pred.doc[min(keep):max(keep) + 1] if t.i in keep and not t.is_space]
+    out = " ".join(t.text for t in words)
+    out = re.sub(r"\s+([,.;:’'])", r"\1", out)
+    return out.strip(" ,.;:")
 
 
 def doc_event_candidates(doc: Doc, art: Article, timexes: pd.DataFrame) -> pd.DataFrame:
-    """Dated happenings of one article before merging across articles."""
-    return pd.DataFrame()
+    """Dated happenings of one article before merging: one row per resolved DATE/TIME timex in
+    a sentence with a predicate and at least one participant mention (PERSON, ORG, GPE, NORP,
+    LOC, FAC, EVENT; raw offsets, so canonical names can be looked up later)."""
+    rows = []
+    if timexes is None or not len(timexes):
+        return pd.DataFrame(columns=CANDIDATE_COLUMNS)
+    tx = timexes[timexes["date_start"].notna()]
+    if "type" in tx.columns:
+        tx = tx[tx["type"].isin(_DATE_KINDS)]
+    for r in tx.itertuples(index=False):
+        cs, ce = int(r.clean_start), int(r.clean_end)
+        span = doc.char_span(cs, ce, alignment_mode="expand")
+        if span is None:
+            continue
+        sent = span.sent
+        pred = _predicate(doc, span)
+        # Participants: named mentions in the predicate's clause, else in the whole sentence.
+        scope = {t.i for t in pred.subtree} if pred.pos_ in ("VERB", "AUX") else {t.i for t in pred.head.subtree}
+        ents = [e for e in sent.ents if e.label_ in _PARTICIPANT_LABELS]
+        inside = [e for e in ents if e.root.i in scope]
+        chosen = inside or ents
+        if not chosen:
+            continue
+        spans, texts = [], []
+        for e in chosen:
+            rs, re_ = art.view.span_to_raw(e.start_char, e.end_char)
+            spans.append((int(rs), int(re_)))
+            texts.append(art.raw[rs:re_])
+        ss, se = art.view.span_to_raw(sent.start_char, sent.end_char)
+        skip = set(range(span.start, span.end))
+        rows.append({"doc_id": art.doc_id, "sent_start": ss, "sent_end": se, "timex_start": int(r.start_char),
+                     "timex_end": int(r.end_char), "timex_text": r.text, "value": r.value,
+                     "date_start": r.date_start, "date_end": r.date_end, "predicate": pred.lemma_.lower(),
+                     "event": _describe(pred, skip) or pred.text, "participant_texts": texts,
+                     "participant_spans": spans, "evidence": f"{art.doc_id}:{ss}-{se}"})
+    return pd.DataFrame(rows, columns=CANDIDATE_COLUMNS)
+
+
+def event_candidates_with_names(candidates: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
+    """Candidates with ``participants``: canonical entity names (``mentions.entity``) of the
+    mentions overlapping each participant span, falling back to the span's own text."""
+    cands = candidates.copy()
+    by_doc: dict[str, list[tuple[int, int, str]]] = {}
+    if mentions is not None and len(mentions):
+        m = mentions
+        if "label" in m.columns:
+            m = m[~m["label"].isin(_NOT_PARTICIPANT)]
+        for doc_id, s, e, ent in zip(m["doc_id"], m["start_char"], m["end_char"], m["entity"], strict=False):
+            if isinstance(ent, str) and ent:
+                by_doc.setdefault(doc_id, []).append((int(s), int(e), ent))
+    names_col = []
+    for doc_id, spans, texts in zip(cands["doc_id"], cands["participant_spans"], cands["participant_texts"], strict=False):
+        names: list[str] = []
+        for (s, e), t in zip(spans, texts, strict=False):
+            hits = [(min(e, me) - max(s, ms), ent) for ms, me, ent in by_doc.get(doc_id, []) if min(e, me) > max(s, ms)]
+            name = max(hits)[1] if hits else t
+            if name not in names:
+                names.append(name)
+        names_col.append(names)
+    cands["participants"] = names_col
+    return cands
+
+
+def _ts(v) -> pd.Timestamp:
+    return pd.Timestamp(v).tz_localize(None) if pd.Timestamp(v).tzinfo else pd.Timestamp(v)
 
 
 def merge_events(candidates: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
-    """Merge candidates from all articles into the ``events`` table."""
-    return pd.DataFrame(columns=EVENT_COLUMNS)
+    """Merge candidates from all articles into the ``events`` table.
+
+    Candidates join one event when their date ranges nest (the wider one holds the narrower:
+    "in September" and "September 13") and they share a participant, and either share the
+    predicate or two participants. Narrow candidates are placed first, so the event keeps the
+    most precise date reported. Extra columns: ``predicate``, ``n_sources``, ``values``
+    (every date value reported) and ``candidates`` (how many sentences).
+    """
+    if candidates is None or not len(candidates):
+        return pd.DataFrame(columns=EVENT_COLUMNS + ["predicate", "n_sources", "values", "n_candidates"])
+    cands = event_candidates_with_names(candidates, mentions)
+    cands = cands[cands["date_start"].notna()].copy()
+    cands["t_a"] = cands["date_start"].map(_ts)
+    cands["t_b"] = cands["date_end"].map(_ts)
+    cands["t_w"] = (cands["t_b"] - cands["t_a"]).dt.days
+    cands = cands.sort_values(["t_w", "t_a", "doc_id", "sent_start"], kind="stable")
+    clusters: list[dict] = []
+    for r in cands.itertuples(index=False):
+        parts = set(r.participants)
+        best, best_score = None, 0
+        for cl in clusters:
+            if not (cl["a"] >= r.t_a and cl["b"] <= r.t_b):  # the cluster's (narrower) range sits inside
+                continue
+            shared = len(parts & cl["parts"])
+            if shared == 0:
+                continue
+            same_pred = r.predicate in cl["preds"]
+            if not (same_pred or shared >= 2):
+                continue
+            score = shared + 2 * same_pred
+            if score > best_score:
+                best, best_score = cl, score
+        if best is None:
+            best = {"a": r.t_a, "b": r.t_b, "parts": set(), "names": [], "preds": [], "docs": [], "evidence": [],
+                    "values": [], "events": [], "n": 0}
+            clusters.append(best)
+        best["parts"] |= parts
+        best["names"] += [p for p in r.participants if p not in best["names"]]
+        best["preds"].append(r.predicate)
+        if r.doc_id not in best["docs"]:
+            best["docs"].append(r.doc_id)
+        if r.evidence not in best["evidence"]:
+            best["evidence"].append(r.evidence)
+        if r.value not in best["values"]:
+            best["values"].append(r.value)
+        best["events"].append(r.event)
+        best["n"] += 1
+    rows = []
+    for cl in sorted(clusters, key=lambda c: (c["a"], c["b"])):
+        pred = max(set(cl["preds"]), key=cl["preds"].count)
+        rows.append({"event": cl["events"][0], "date_start": cl["a"], "date_end": cl["b"],
+                     "participants": cl["names"], "reported_in": sorted(cl["docs"]), "evidence": cl["evidence"],
+                     "predicate": pred, "n_sources": len(cl["docs"]), "values": cl["values"],
+                     "n_candidates": cl["n"]})
+    out = pd.DataFrame(rows)
+    out.insert(0, "event_id", [f"V{i:04d}" for i in range(len(out))])
+    return out
+
+
+def date_disagreements(candidates: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
+    """Where articles disagree about a date: pairs of candidates from different articles with the
+    same predicate and at least two shared participants (or the same single one) whose date
+    ranges do not overlap at all."""
+    cols = ["predicate", "participants", "doc_a", "value_a", "text_a", "doc_b", "value_b", "text_b"]
+    if candidates is None or not len(candidates):
+        return pd.DataFrame(columns=cols)
+    c = event_candidates_with_names(candidates, mentions)
+    c = c[c["date_start"].notna()].reset_index(drop=True)
+    rows = []
+    for _, grp in c.groupby("predicate"):
+        recs = grp.to_dict("records")
+        for i, x in enumerate(recs):
+            for y in recs[i + 1:]:
+                if x["doc_id"] == y["doc_id"]:
+                    continue
+                shared = set(x["participants"]) & set(y["participants"])
+                need = min(2, len(x["participants"]), len(y["participants"]))
+                if not shared or len(shared) < need:
+                    continue
+                if _ts(x["date_end"]) < _ts(y["date_start"]) or _ts(y["date_end"]) < _ts(x["date_start"]):
+                    rows.append({"predicate": x["predicate"], "participants": sorted(shared),
+                                 "doc_a": x["doc_id"], "value_a": x["value"], "text_a": x["timex_text"],
+                                 "doc_b": y["doc_id"], "value_b": y["value"], "text_b": y["timex_text"]})
+    return pd.DataFrame(rows, columns=cols)
