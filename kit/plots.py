@@ -5,11 +5,194 @@ Each stage's figures live in their own section below.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd  # noqa: F401
 import plotly.express as px  # noqa: F401
 import plotly.graph_objects as go  # noqa: F401
 
 # ============================================================================ corpus overview
+
+#: Line roles grouped into what the cleaner does with them (for colours and legends).
+ROLE_GROUPS: dict[str, tuple[str, ...]] = {
+    "kept: article text": ("title", "standfirst", "heading", "body"),
+    "removed: metadata": ("title_duplicate", "author", "byline", "date", "date_updated", "publisher",
+                          "locale", "url", "section"),
+    "removed: tags and links": ("tag", "keywords", "related_link", "image_url", "caption"),
+    "removed: boilerplate": ("ad", "newsletter", "comments", "scrape_junk"),
+}
+_ROLE_COLORS = {
+    "title": "#08306b", "standfirst": "#2171b5", "heading": "#6baed6", "body": "#9ecae1",
+    "title_duplicate": "#fdae6b", "author": "#fd8d3c", "byline": "#f16913", "date": "#d94801",
+    "date_updated": "#a63603", "publisher": "#7f2704", "locale": "#fdd0a2", "url": "#feedde",
+    "section": "#e6550d",
+    "tag": "#74c476", "keywords": "#31a354", "related_link": "#006d2c", "image_url": "#a1d99b",
+    "caption": "#c7e9c0",
+    "ad": "#de2d26", "newsletter": "#fb6a4a", "comments": "#fcae91", "scrape_junk": "#a50f15",
+}
+_UNDATED = "undated"
+_UNKNOWN_OUTLET = "(outlet unknown)"
+
+
+def role_group(role: str) -> str:
+    """The group a line role belongs to (``kept: article text``, ``removed: ...``)."""
+    for group, roles in ROLE_GROUPS.items():
+        if role in roles:
+            return group
+    return "removed: other"
+
+
+def corpus_summary(documents: pd.DataFrame) -> pd.DataFrame:
+    """One-column overview of a ``documents`` table: counts, date range, words, problems."""
+    pub = pd.to_datetime(documents["published"], utc=True) if len(documents) else pd.Series(dtype="datetime64[ns, UTC]")
+    outlets = documents["outlet"].fillna("").astype(str).str.strip() if len(documents) else pd.Series(dtype=str)
+    n_problems = documents["problems"].map(lambda p: len(p) if p is not None else 0) if len(documents) else pd.Series(dtype=int)
+    rows = {
+        "documents": len(documents),
+        "outlets named": int(outlets[outlets != ""].nunique()),
+        "documents without outlet": int((outlets == "").sum()),
+        "earliest published": str(pub.min().date()) if pub.notna().any() else "-",
+        "latest published": str(pub.max().date()) if pub.notna().any() else "-",
+        "documents without date": int(pub.isna().sum()),
+        "words (clean text)": int(documents["n_words"].sum()) if len(documents) else 0,
+        "median words per document": int(documents["n_words"].median()) if len(documents) else 0,
+        "documents with problems": int((n_problems > 0).sum()),
+    }
+    return pd.DataFrame({"value": pd.Series(rows, dtype=object)})
+
+
+def _doc_frame(documents: pd.DataFrame) -> pd.DataFrame:
+    df = documents.copy()
+    df["outlet"] = df["outlet"].fillna("").astype(str).str.strip().replace("", _UNKNOWN_OUTLET)
+    pub = pd.to_datetime(df["published"], utc=True)
+    df["date"] = pub.dt.strftime("%Y-%m-%d").fillna(_UNDATED)
+    return df
+
+
+def articles_by_outlet_date(documents: pd.DataFrame) -> go.Figure:
+    """Bar chart: number of articles per publication date, stacked by outlet (undated last)."""
+    df = _doc_frame(documents)
+    counts = df.groupby(["date", "outlet"]).size().reset_index(name="articles")
+    order = sorted(d for d in counts["date"].unique() if d != _UNDATED) + (
+        [_UNDATED] if (counts["date"] == _UNDATED).any() else [])
+    fig = px.bar(counts, x="date", y="articles", color="outlet", category_orders={"date": order},
+                 title="Articles per publication date and outlet",
+                 labels={"date": "published (UTC date)", "articles": "articles"})
+    # Dates are categories: a few articles months apart would otherwise be slivers on a time axis.
+    fig.update_xaxes(type="category")
+    fig.update_yaxes(dtick=1)
+    return fig
+
+
+def document_lengths(documents: pd.DataFrame) -> go.Figure:
+    """Horizontal bars: clean words per document, coloured by outlet."""
+    df = _doc_frame(documents).sort_values("n_words")
+    fig = px.bar(df, x="n_words", y="doc_id", color="outlet", orientation="h",
+                 hover_data={"title": True, "date": True}, title="Length of each article (words of clean text)",
+                 labels={"n_words": "words", "doc_id": "document"})
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=list(df["doc_id"]))
+    fig.update_layout(height=max(320, 28 * len(df) + 140))
+    return fig
+
+
+def role_chars(lines: pd.DataFrame) -> pd.DataFrame:
+    """Characters and lines per document and line role, with the role's group (kept or removed why)."""
+    df = lines.assign(chars=(lines["end_char"] - lines["start_char"]).astype(int))
+    out = df.groupby(["doc_id", "role"]).agg(lines=("line", "size"), chars=("chars", "sum")).reset_index()
+    out["group"] = out["role"].map(role_group)
+    return out.sort_values(["doc_id", "group", "role"], ignore_index=True)
+
+
+def cleaning_by_role(lines: pd.DataFrame) -> go.Figure:
+    """Stacked bars: each document's raw characters by line role; blue is kept, the rest removed."""
+    df = role_chars(lines)
+    roles = [r for g in ROLE_GROUPS.values() for r in g if r in set(df["role"])]
+    roles += sorted(set(df["role"]) - set(roles))
+    fig = px.bar(df, x="chars", y="doc_id", color="role", orientation="h", hover_data=["group", "lines"],
+                 category_orders={"role": roles}, color_discrete_map=_ROLE_COLORS,
+                 title="What the cleaner kept (blue) and removed, in raw characters per line role",
+                 labels={"chars": "characters in the raw file", "doc_id": "document"})
+    fig.update_yaxes(type="category")
+    # Tall enough for one legend entry per role (a scrolled legend hides what was removed).
+    fig.update_layout(height=max(30 * df["doc_id"].nunique() + 160, 20 * len(roles) + 240),
+                      legend_title_text="line role")
+    return fig
+
+
+def removed_lines(lines: pd.DataFrame, *, max_chars: int = 80) -> pd.DataFrame:
+    """Lines the cleaner left out of the analysed text, per document and role, with an example."""
+    df = lines[~lines["role"].isin(ROLE_GROUPS["kept: article text"])].copy()
+    df["chars"] = (df["end_char"] - df["start_char"]).astype(int)
+    df["example"] = df["text"].astype(str).map(lambda t: t if len(t) <= max_chars else t[: max_chars - 1] + "…")
+    out = df.groupby(["doc_id", "role"]).agg(lines=("line", "size"), chars=("chars", "sum"),
+                                            first_line=("line", "min"), example=("example", "first"))
+    out = out.reset_index()
+    out.insert(2, "why", out["role"].map(role_group).str.replace("removed: ", "", regex=False))
+    return out
+
+
+def repairs(lines: pd.DataFrame) -> pd.DataFrame:
+    """Every repair the cleaner made inside the analysed lines (``quot`` -> quote mark, glued
+    sentences split, odd spaces), with raw offsets: ``raw[start_char:end_char]`` is ``found``."""
+    from kit.corpus import ARTICLE_ROLES, repair_edits
+
+    rows = []
+    for r in lines[lines["role"].isin(ARTICLE_ROLES)].itertuples():
+        text = str(r.text)
+        # The same rule function the build applies to the same line, so the list is exactly what
+        # the clean view holds (offsets within the line, shifted to raw file offsets).
+        for e in repair_edits(text, 0, len(text)):
+            lo, hi = max(0, e.start - 20), min(len(text), e.end + 20)
+            rows.append({"doc_id": r.doc_id, "line": int(r.line), "start_char": int(r.start_char) + e.start,
+                         "end_char": int(r.start_char) + e.end, "reason": e.reason, "found": text[e.start:e.end],
+                         "replaced_by": e.text, "context": text[lo:hi]})
+    return pd.DataFrame(rows, columns=["doc_id", "line", "start_char", "end_char", "reason", "found",
+                                       "replaced_by", "context"])
+
+
+def repairs_by_reason(repairs_df: pd.DataFrame) -> go.Figure:
+    """Bars: number of repairs per document, stacked by reason."""
+    counts = repairs_df.groupby(["doc_id", "reason"]).size().reset_index(name="repairs")
+    fig = px.bar(counts, x="repairs", y="doc_id", color="reason", orientation="h",
+                 title="Scraping damage repaired in the analysed text",
+                 labels={"doc_id": "document", "repairs": "repairs"})
+    fig.update_yaxes(type="category")
+    fig.update_layout(height=max(300, 30 * max(1, counts["doc_id"].nunique()) + 160))
+    return fig
+
+
+def problems(documents: pd.DataFrame, notes: list[str] | None = None) -> pd.DataFrame:
+    """One row per recorded problem (per document, plus corpus-level notes as ``doc_id`` ``*``)."""
+    rows = [{"doc_id": r.doc_id, "problem": p} for r in documents.itertuples() for p in (r.problems or [])]
+    rows += [{"doc_id": "*", "problem": n} for n in (notes or [])]
+    return pd.DataFrame(rows, columns=["doc_id", "problem"])
+
+
+def save(fig: go.Figure, path: str | Path, *, width: int = 1000, height: int | None = None, scale: float = 2) -> Path:
+    """Save any figure as a static picture; the format follows the suffix (``.png``, ``.svg``,
+    ``.pdf``). ``.html`` writes an interactive page and needs nothing extra.
+
+    Static formats need the ``export`` extra (kaleido) and a Chromium (Debian: ``apt-get install
+    chromium``); a clear error says which one is missing.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix.lower() in (".html", ".htm"):
+        fig.write_html(path, include_plotlyjs=True, full_html=True)
+        return path
+    try:
+        import kaleido  # noqa: F401
+    except ImportError as exc:
+        raise RuntimeError("static export needs kaleido: pip install 'newskit[export]' "
+                           "(and a Chromium, e.g. `apt-get install chromium`)") from exc
+    try:
+        fig.write_image(path, width=width, height=height or fig.layout.height or 525, scale=scale)
+    except Exception as exc:  # kaleido raises several private error types when Chromium is missing
+        if "chrom" in str(exc).lower() or "browser" in str(exc).lower():
+            raise RuntimeError(f"static export needs a Chromium that kaleido can start ({exc}); "
+                               "install one with `apt-get install chromium` or `plotly_get_chrome`") from exc
+        raise
+    return path
 
 
 # ============================================================================ entities
