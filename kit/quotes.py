@@ -1,21 +1,832 @@
-"""Quote attribution (stub: filled in by the quotes issue)."""
+"""Quote attribution: direct, partial and indirect quotes, speakers resolved to entities.
+
+Two steps, like the rest of the kit:
+
+* :func:`doc_quotes` works on one parsed article (cached per document). It pairs quote marks
+  robustly (:func:`pair_marks`), finds indirect speech from the dependency parse, records the
+  cue and the speaker *span*, and for pronoun or role speakers ("he", "the Russian minister")
+  the span of a per-document antecedent name (``speaker_ref_start/end``).
+* :func:`resolve` names each speaker with a canonical entity from the ``mentions`` table by
+  span overlap, so it improves whenever the entities stage does. Unknown stays empty.
+
+Why not just textacy's ``direct_quotations``: measured on the seeds it finds 1 of 31 reference
+quotes on raw text and 7 after cleaning. It raises and drops the whole document on any odd
+number of marks (a glued ``agreements.”Meeting``, the plural possessive ``leaders’``,
+``„Rosiya Segodnya“``), skips quotes under 4 tokens ("dangerous"), pairs marks blindly in
+sequence, finds no indirect speech and returns "minister" or "he" as speakers. We keep its
+reporting-verb lexicon (``textacy.constants.REPORTING_VERBS``) and its idea of looking for the
+cue verb's subject near the quote; the rules below replace the rest.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
 import pandas as pd
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span, Token
+from textacy import constants as textacy_constants
 
 from kit.corpus import Article
 
+__all__ = ["QUOTE_COLUMNS", "REPORTING_VERBS", "Mark", "find_marks", "pair_marks", "doc_quotes", "resolve"]
+
 QUOTE_COLUMNS = ["doc_id", "quote_id", "kind", "quote", "start_char", "end_char", "speaker",
                  "speaker_text", "speaker_start", "speaker_end", "cue"]
+#: Extra columns of the per-document table (raw offsets; -1 when absent).
+EXTRA_COLUMNS = ["cue_start", "cue_end", "speaker_kind", "speaker_head_start", "speaker_head_end",
+                 "speaker_ref_start", "speaker_ref_end", "speaker_ref_text", "speaker_candidates"]
+
+# --------------------------------------------------------------------------- lexicons
+
+#: Reporting verbs: textacy's list (right as far as it goes) plus verbs news uses to introduce
+#: speech, scare quotes and characterisations ("emphasized", "characterized ... as", "dismissing").
+#: textacy's "agree", "decline", "order", "ask" are kept: they only fire with a quote or a clause.
+REPORTING_VERBS: frozenset[str] = frozenset(textacy_constants.REPORTING_VERBS["en"]) | {
+    "emphasize", "emphasise", "characterize", "characterise", "remark", "dismiss", "condemn",
+    "criticise", "express", "call", "label", "term", "brand", "dub", "reiterate", "underline",
+    "underscore", "point", "quote", "reveal", "announce", "tweet", "respond", "answer",
+    "caution", "vow", "pledge", "threaten", "quip", "joke", "recount", "acknowledge", "affirm",
+    "hint", "slam", "blast", "denounce", "decry", "lament", "welcome",
+    "praise", "hail", "proclaim", "assure", "inform", "notify", "brief", "retort", "counter",
+    "reply", "conclude", "speculate", "surmise", "clarify", "specify",
+    "demand", "propose", "stipulate", "concur", "complain", "protest", "repeat", "reaffirm",
+    "confide", "whisper", "shout", "cry", "exclaim", "declare", "claim", "insist", "estimate",
+    "calculate", "forecast", "predict", "publish", "relay", "convey", "communicate",
+}
+#: Verbs that report only with a clause or a quote, never with a bare object NP: they never
+#: make an indirect quote from "X highlighted the progress" (an NP is not a statement).
+_NOUNS_OF_SPEECH = {"hope", "concern", "fear", "belief", "confidence", "view", "opinion", "doubt",
+                    "conviction", "expectation", "assurance", "regret", "wish", "optimism",
+                    "skepticism", "scepticism", "worry", "worries", "frustration", "satisfaction",
+                    "readiness", "willingness", "support", "position", "warning", "assessment",
+                    "claim", "statement", "remark", "remarks", "comment", "comments", "words"}
+#: Nouns that make a definite description a person role ("the Russian minister").
+PERSON_ROLE_NOUNS = {
+    "minister", "diplomat", "president", "leader", "official", "spokesman", "spokeswoman",
+    "spokesperson", "chairman", "chairwoman", "chair", "envoy", "ambassador", "secretary", "chief",
+    "premier", "chancellor", "general", "commander", "analyst", "expert", "journalist", "head",
+    "director", "governor", "mayor", "senator", "lawmaker", "representative", "congressman",
+    "congresswoman", "candidate", "nominee", "king", "queen", "prince", "princess", "emperor",
+    "dictator", "counterpart", "officer", "adviser", "advisor", "aide", "negotiator", "foreign",
+    "executive", "ceo", "founder", "professor", "scientist", "researcher", "economist", "author",
+    "writer", "reporter", "correspondent", "editor", "lawyer", "attorney", "judge", "prosecutor",
+    "pope", "cardinal", "bishop", "mp", "deputy", "vice", "strongman", "politician", "statesman",
+    "man", "woman", "source", "colonel", "admiral", "marshal", "captain",
+}
+_ORG_WORDS = {"agency", "ministry", "commission", "committee", "council", "department", "office",
+              "government", "party", "army", "command", "news", "service", "bureau", "institute",
+              "university", "bank", "company", "corporation", "inc", "ltd", "group", "union",
+              "association", "organization", "organisation", "media", "tv", "times", "post", "press"}
+_PRONOUNS_PERSON = {"he", "she", "him", "her"}
+_PRONOUNS_GROUP = {"they", "them", "it", "we"}
+_EXPLETIVE = {"it", "there", "this", "that", "which", "who", "what"}
+
+# --------------------------------------------------------------------------- mark pairing
+
+_DOUBLE = {'"': "neutral", "“": "open", "”": "close", "„": "open", "‟": "open", "«": "open",
+           "»": "close", "〝": "open", "〞": "close", "＂": "neutral"}
+_SINGLE = {"'": "neutral", "‘": "open", "’": "close", "‚": "open", "‛": "open", "‹": "open",
+           "›": "close"}
+_OPEN_BEFORE = set(" \t\n([{—–-/") | {""}
+_CLOSE_AFTER = set(" \t\n)]}.,;:!?—–-/…") | {""}
 
 
-def doc_quotes(doc: Doc, art: Article) -> pd.DataFrame:
-    """Quotes of one parsed article, speakers as text spans (not yet resolved to entities)."""
-    return pd.DataFrame(columns=QUOTE_COLUMNS)
+@dataclass(frozen=True)
+class Mark:
+    """One quote mark: its offset, glyph, family (``double``/``single``) and what the glyph says."""
+
+    pos: int
+    char: str
+    family: str
+    glyph: str  # open / close / neutral
+
+
+def find_marks(text: str) -> list[Mark]:
+    """Every character that may be a quote mark, with apostrophes filtered out.
+
+    A single mark between two letters or digits (``Lavrov’s``, ``don't``) is an apostrophe; so
+    is one glued to the end of a word and followed by a space (the plural possessive
+    ``leaders’``) - unless pairing later needs it as a closing mark (see :func:`pair_marks`).
+    """
+    marks: list[Mark] = []
+    n = len(text)
+    for i, ch in enumerate(text):
+        if ch in _DOUBLE:
+            marks.append(Mark(i, ch, "double", _DOUBLE[ch]))
+        elif ch in _SINGLE:
+            prev = text[i - 1] if i else ""
+            nxt = text[i + 1] if i + 1 < n else ""
+            if prev.isalnum() and nxt.isalnum():
+                continue  # Lavrov’s, don't, rock'n'roll: an apostrophe inside a word
+            if ch in "'’" and nxt.isdigit() and not prev.isalnum():
+                continue  # ’90s
+            marks.append(Mark(i, ch, "single", _SINGLE[ch]))
+    return marks
+
+
+def _context(text: str, pos: int) -> tuple[bool, bool]:
+    """(looks opening, looks closing) from the characters around a mark."""
+    prev = text[pos - 1] if pos else ""
+    nxt = text[pos + 1] if pos + 1 < len(text) else ""
+    opening = (prev in _OPEN_BEFORE or prev in _DOUBLE or prev in _SINGLE) and nxt not in (" ", "\n", "")
+    closing = prev not in (" ", "\n", "\t", "") and (nxt in _CLOSE_AFTER or nxt in _DOUBLE or nxt in _SINGLE
+                                                      or nxt.isalpha())
+    return opening, closing
+
+
+def pair_marks(text: str, *, max_paragraphs: int = 6) -> list[tuple[int, int]]:
+    """Pair quote marks into ``(open, close)`` offsets of ``text``; the content is ``text[open+1:close]``.
+
+    Rules (each avoids a failure of sequential pairing as in textacy's ``direct_quotations``,
+    which pairs the 1st with the 2nd mark, the 3rd with the 4th, and gives up on an odd count):
+
+    * double and single marks pair within their own family; a pair nested in another is dropped
+      (it belongs to the outer quote);
+    * the glyph decides where it is unambiguous (``“`` opens, ``”`` closes), the neighbouring
+      characters decide for straight marks and for glyphs used the "wrong" way (``„Rosiya
+      Segodnya“`` closes with a ``“``; a glued ``agreements.”Meeting`` still closes);
+    * an opening mark that meets another opening mark before any closing one is a stray and is
+      dropped, so one bad mark loses at most one quote, never the document;
+    * a single ``’`` after a word with nothing open is an apostrophe (``leaders’``);
+    * a quote left open at the end of a paragraph continues when the next paragraph opens with
+      a mark of the same family (the newspaper convention for quotes spanning paragraphs);
+      otherwise its opening mark is dropped.
+    """
+    marks = find_marks(text)
+    pairs: list[tuple[int, int]] = []
+    for family in ("double", "single"):
+        fam = [m for m in marks if m.family == family]
+        pending: int | None = None  # offset of the open mark
+        spanned = 0
+        for k, m in enumerate(fam):
+            # Paragraph boundary between the pending open mark and this one?
+            if pending is not None:
+                gap = text[pending:m.pos]
+                breaks = gap.count("\n\n") + (1 if "\n" in gap and "\n\n" not in gap else 0)
+                if breaks:
+                    para_start = text.rfind("\n", 0, m.pos) + 1
+                    reopens = text[para_start:m.pos].strip() == "" and m.glyph != "close"
+                    # The first mark of the family in the new paragraph: a re-opening mark at
+                    # its start continues the quote; a closing mark closes it (a scrape that
+                    # broke one paragraph in two); anything else means the open mark was bad.
+                    first_in_para = all(x.pos < para_start or x.pos >= m.pos for x in fam[:k])
+                    if reopens and spanned + breaks <= max_paragraphs and first_in_para:
+                        spanned += breaks
+                        continue
+                    opening, closing = _context(text, m.pos)
+                    if not (first_in_para and (m.glyph == "close" or (closing and not opening))
+                            and spanned + breaks <= max_paragraphs):
+                        pending, spanned = None, 0
+            opening, closing = _context(text, m.pos)
+            if pending is not None:
+                if m.glyph == "open" and opening and not closing:
+                    pending, spanned = m.pos, 0  # the earlier open mark was a stray
+                else:
+                    if m.pos - pending > 1:
+                        pairs.append((pending, m.pos))
+                    pending, spanned = None, 0
+            else:
+                if m.glyph == "close":
+                    # Nothing open: a closing glyph used as an opener (”word” typography) only
+                    # when it clearly opens; otherwise a stray or an apostrophe.
+                    if opening and not closing and family == "double":
+                        pending = m.pos
+                    continue
+                if m.glyph == "neutral" and closing and not opening:
+                    continue  # a straight mark glued to the end of a word: stray / apostrophe
+                pending = m.pos
+    pairs.sort()
+    # Drop pairs nested in another pair (single quotes inside a double quote and vice versa).
+    out: list[tuple[int, int]] = []
+    for a, b in pairs:
+        if any(x < a and b < y for x, y in pairs):
+            continue
+        out.append((a, b))
+    # Overlapping (crossing) pairs from the two families: keep the double-quote one.
+    fams = {p: (text[p[0]] in _DOUBLE) for p in out}
+    keep: list[tuple[int, int]] = []
+    for p in out:
+        clash = [q for q in out if q != p and q[0] < p[1] and p[0] < q[1]]
+        if clash and not fams[p] and any(fams[q] for q in clash):
+            continue
+        keep.append(p)
+    return keep
+
+
+# --------------------------------------------------------------------------- parse helpers
+
+@dataclass
+class _Quote:
+    kind: str
+    start: int  # clean offsets of the content
+    end: int
+    speaker: Span | None = None
+    speaker_head: Token | None = None
+    cue: str | None = None
+    cue_span: tuple[int, int] | None = None
+    headline: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+def _is_reporting(tok: Token) -> bool:
+    return tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in REPORTING_VERBS and tok.lemma_.lower() != "be"
+
+
+def _speaker_span(head: Token) -> Span:
+    """The noun phrase of a speaker head, without relative clauses, appositions or conjuncts'
+    tails ("Lavrov, who is on a visit, said" -> "Lavrov"); keeps "of X" ("Commission of North
+    Korea") and compounds/titles."""
+    drop = {"relcl", "acl", "appos", "punct", "advcl", "cc", "conj", "prep"}
+    keep = {head.i}
+    stack = [head]
+    while stack:
+        t = stack.pop()
+        for c in t.children:
+            if c.dep_ in drop and not (c.dep_ == "prep" and c.lower_ == "of" and t == head):
+                continue
+            if c.dep_ == "case" and t == head and c.i > head.i:
+                continue  # possessive 's after the head
+            keep.add(c.i)
+            stack.append(c)
+    lo, hi = min(keep), max(keep)
+    doc = head.doc
+    while lo < hi and (doc[lo].is_punct or doc[lo].is_space):
+        lo += 1
+    while hi > lo and (doc[hi].is_punct or doc[hi].is_space):
+        hi -= 1
+    return doc[lo:hi + 1]
+
+
+def _subject(verb: Token) -> Token | None:
+    """The speaker head of a reporting verb: its active subject, the agent of a passive, the
+    subject of "X was quoted as saying"; else the subject of the verb it hangs from
+    ("..., dismissing 'rumors'" -> the main clause's subject)."""
+    near = _name_before(verb)
+    if near is not None:
+        return near
+    seen = 0
+    v = verb
+    while v is not None and seen < 4:
+        for c in v.children:
+            if c.dep_ in ("nsubj", "csubj") and c.lower_ not in _EXPLETIVE - {"this", "that"}:
+                return None if c.lower_ in ("which", "who", "that") and c.dep_ == "nsubj" and v != verb else c
+            if c.dep_ == "agent":
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        return g
+            if c.dep_ == "nsubjpass" and v.lemma_.lower() in ("quote", "cite") and c.lower_ not in _EXPLETIVE:
+                return c
+        if any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in v.children):
+            return None  # an expletive or a passive subject ("it was reported"): no speaker
+        if v.dep_ in ("advcl", "xcomp", "conj", "pcomp", "acl") and v.head != v:
+            v = v.head if v.dep_ != "pcomp" else v.head.head
+            seen += 1
+            continue
+        return None
+    return None
+
+
+def _name_before(verb: Token) -> Token | None:
+    """A name standing right before the verb at the end of an apposition in its subject:
+    "veteran journalist, political analyst and expert KJ Noh said" (spaCy makes the first noun,
+    or a heading glued to the sentence, the subject and the name a conjunct of its appositive).
+    Only through appos/conj/compound links, so "Kim, a friend of Putin, said" stays Kim."""
+    subj = [c for c in verb.children if c.dep_ == "nsubj"]
+    if not subj or subj[0].pos_ == "PRON":
+        return None
+    i = verb.i - 1
+    while i >= 0 and verb.doc[i].pos_ in ("ADV", "AUX", "PART") and verb.doc[i].dep_ in ("advmod", "aux", "neg"):
+        i -= 1
+    if i < 0 or i == subj[0].i:
+        return None
+    t = verb.doc[i]
+    if not (t.ent_type_ == "PERSON" and t.pos_ == "PROPN"):
+        return None
+    path, x, steps = [], t, 0
+    while x != subj[0] and steps < 8:
+        path.append(x.dep_)
+        x, steps = x.head, steps + 1
+    if x == subj[0] and "appos" in path and set(path) <= {"appos", "conj", "compound"}:
+        return t
+    return None
+
+
+def _resolve_relative(tok: Token) -> Token:
+    """"who said" inside a relative clause -> the noun the clause modifies."""
+    if tok.lower_ in ("who", "which", "that") and tok.head.dep_ == "relcl":
+        return tok.head.head
+    return tok
+
+
+def _cue_text(verb: Token) -> tuple[str, int, int]:
+    """The cue as written: the verb, its particle ("pointed out") and a noun of speech it takes
+    ("expressed hope", "expressed concern")."""
+    toks = [verb]
+    for c in verb.children:
+        if c.dep_ == "prt" or (c.dep_ == "dobj" and c.lemma_.lower() in _NOUNS_OF_SPEECH and c.i == verb.i + 1):
+            toks.append(c)
+    toks.sort(key=lambda t: t.i)
+    s, e = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+    return verb.doc.text[s:e], s, e
+
+
+def _clause_content(root: Token, *, exclude: Iterable[Token] = ()) -> tuple[int, int] | None:
+    """Character span of a clause's subtree, without a leading "that" and edge punctuation."""
+    ex: set[int] = set()
+    for t in exclude:
+        ex.update(x.i for x in t.subtree)
+    toks = [t for t in root.subtree if t.i not in ex]
+    if not toks:
+        return None
+    toks.sort(key=lambda t: t.i)
+    # keep the contiguous run containing the root
+    idx = [t.i for t in toks]
+    lo = hi = idx.index(root.i) if root.i in idx else 0
+    while lo > 0 and idx[lo - 1] == idx[lo] - 1:
+        lo -= 1
+    while hi < len(idx) - 1 and idx[hi + 1] == idx[hi] + 1:
+        hi += 1
+    toks = toks[lo:hi + 1]
+    while toks and (toks[0].is_punct or toks[0].is_space or
+                    (toks[0].dep_ == "mark" and toks[0].lower_ in ("that",)) or toks[0].lower_ == "that" and toks[0].head == root):
+        toks = toks[1:]
+    while toks and (toks[-1].is_punct and toks[-1].text not in (")", "]") or toks[-1].is_space):
+        toks = toks[1:] if False else toks[:-1]
+    if len([t for t in toks if not t.is_punct]) < 3:
+        return None
+    return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+
+
+# --------------------------------------------------------------------------- the stage
+
+def _paragraph_bounds(text: str, pos: int) -> tuple[int, int]:
+    s = text.rfind("\n", 0, pos) + 1
+    e = text.find("\n", pos)
+    return s, (len(text) if e < 0 else e)
+
+
+def _tokens_in(doc: Doc, start: int, end: int) -> list[Token]:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return list(span) if span is not None else []
+
+
+def _has_finite_verb(toks: list[Token]) -> bool:
+    for t in toks:
+        if t.pos_ in ("VERB", "AUX") and ("Fin" in t.morph.get("VerbForm") or t.tag_ in ("VBD", "VBZ", "VBP", "MD")):
+            return True
+    return False
+
+
+def _is_name(toks: list[Token]) -> bool:
+    words = [t for t in toks if not t.is_punct and not t.is_space]
+    return 0 < len(words) <= 6 and all(t.pos_ == "PROPN" or (t.text[:1].isupper() and t.is_alpha) for t in words)
+
+
+def _find_cue_near(doc: Doc, toks: list[Token], after: bool, inside: list[tuple[int, int]]) -> Token | None:
+    """A reporting verb right after a closing mark (", Lavrov said", ", said Lavrov") or right
+    before an opening one ("Lavrov said: "). After the quote the verb must come within a short
+    subject's reach and its subject must sit between the mark and the verb or just after it:
+    a verb further on belongs to another clause ("“...,” a phrasing that highlights ...")."""
+    def in_quote(t: Token) -> bool:
+        return any(a <= t.idx < b for a, b in inside)
+
+    if after:
+        for t in toks[:8]:
+            if t.text in (".", "!", "?", ";") or (t.is_space and "\n" in t.text) or in_quote(t):
+                break
+            if t.lower_ in ("that", "which", "who") and t.dep_ in ("nsubj", "nsubjpass"):
+                break
+            if _is_reporting(t):
+                sp = _subject(t)
+                if sp is not None and (toks[0].i <= sp.i < t.i or sp.i in (t.i + 1, t.i + 2, t.i + 3)):
+                    return t
+                break
+    else:
+        for t in reversed(toks[-10:]):
+            if t.text in (".", "!", "?") or (t.is_space and "\n" in t.text) or in_quote(t):
+                break
+            if _is_reporting(t):
+                return t
+    return None
+
+
+def _according_to(v: Token) -> Token | None:
+    """The pobj of an "according to X" attached to ``v``."""
+    for c in v.children:
+        if c.lower_ == "according" and c.dep_ in ("prep", "advmod", "advcl"):
+            for g in c.children:
+                if g.lower_ == "to":
+                    for h in g.children:
+                        if h.dep_ == "pobj":
+                            return h
+    return None
+
+
+def _as_reported(v: Token) -> tuple[Token, Token] | None:
+    """An "as reported by X" / "as X reported" clause attached to ``v``: (cue verb, speaker head)."""
+    for c in v.children:
+        if c.dep_ == "advcl" and _is_reporting(c) and any(g.dep_ == "mark" and g.lower_ == "as" for g in c.children):
+            sp = _subject(c)
+            if sp is not None:
+                return c, sp
+    return None
+
+
+def _chain_cue(doc: Doc, toks: list[Token], quote_spans: list[tuple[int, int]], start: int, end: int
+               ) -> tuple[Token | None, Token | None, str | None]:
+    """Climb the dependency tree from the quote to the first reporting verb outside it;
+    return (cue verb or the "according" token, speaker head, cue text)."""
+    roots = [t for t in toks if not (start <= t.head.idx < end) or t.head == t]
+    for r in roots:
+        h = r
+        steps = 0
+        while steps < 12:
+            steps += 1
+            nxt = h.head
+            if h.dep_ == "pobj" and h.head.lower_ == "to" and h.head.head.lower_ == "according":
+                break  # the quote is the source of "according to": not its content
+            if not (start <= h.idx < end) and not any(a <= h.idx < b for a, b in quote_spans):
+                if _is_reporting(h) and h.lower_ != "according":
+                    sp = _subject(h)
+                    if sp is not None:
+                        return h, sp, None
+                acc = _according_to(h)
+                if acc is not None:
+                    return h, acc, "according to"
+                rep = _as_reported(h)
+                if rep is not None:
+                    return rep[0], rep[1], None
+            if nxt == h:
+                break
+            h = nxt
+    return None, None, None
+
+
+def doc_quotes(doc: Doc, art: Article, *, keep_unattributed: bool = False) -> pd.DataFrame:
+    """Quotes of one parsed article: direct, partial and indirect, with raw offsets of the
+    content, the speaker span, the cue and (for pronoun/role speakers) an antecedent name span.
+
+    ``keep_unattributed`` also returns quoted phrases with no speaker (scare quotes, titles).
+    """
+    text = doc.text
+    pairs = pair_marks(text)
+    quote_spans: list[tuple[int, int]] = []
+    for a, b in pairs:
+        s, e = a + 1, b
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            quote_spans.append((s, e))
+    found: list[_Quote] = []
+    # ---- quote marks: direct, partial, headline
+    for (a, b), (s, e) in zip([p for p in pairs if _strip(text, p)], quote_spans):
+        toks = _tokens_in(doc, s, e)
+        q = _Quote(kind="partial", start=s, end=e)
+        p0, p1 = _paragraph_bounds(text, a)
+        before = text[p0:a]
+        after = text[b + 1:p1] if b < p1 else ""
+        before_toks = _tokens_in(doc, p0, a) if before.strip() else []
+        # headline form: `Speaker: "..."` (any paragraph) or `Speaker "..."` in a line with no
+        # sentence punctuation (a title); nothing but punctuation after the quote.
+        prefix = before.rstrip()
+        colon = prefix.endswith((":", "–", "-", "—"))
+        name_toks = [t for t in before_toks if not t.is_space and t.text not in (":", "–", "-", "—")]
+        headline_line = not re.search(r"[.!?]\s", text[p0:p1]) and len(text[p0:p1].split()) <= 30
+        if name_toks and _is_name(name_toks) and (colon or headline_line) and not after.strip(" .!?\"'”’"):
+            q.kind = "direct"
+            q.headline = True
+            q.speaker = doc[name_toks[0].i:name_toks[-1].i + 1]
+            q.speaker_head = name_toks[-1]
+            found.append(q)
+            continue
+        starts_sentence = prefix == "" or prefix.endswith((".", "!", "?", ":", "…")) or prefix.endswith(("”", '"')) and False
+        cue = sp = None
+        cue_txt = None
+        after_toks = [t for t in _tokens_in(doc, b + 1, p1) if not t.is_space] if after.strip() else []
+        if after_toks and after_toks[0].text in (",", "”", '"') or (after_toks and _is_reporting(after_toks[0])) or \
+                (after_toks and after_toks[0].pos_ in ("PRON", "PROPN", "DET")):
+            # “...,” Lavrov said / “...” said Lavrov
+            cue = _find_cue_near(doc, [t for t in after_toks if t.text != ","], True, quote_spans)
+        ends_clause = text[s:e].rstrip().endswith((",", ".", "?", "!")) or text[b + 1:b + 2] in (",",)
+        if cue is None and before_toks and prefix.endswith((":", ",")):
+            cue = _find_cue_near(doc, [t for t in before_toks if t.text not in (":", ",")], False, quote_spans)
+        if cue is not None:
+            sp = _subject(cue)
+            if sp is None:
+                cue = None
+        if cue is None:
+            cue, sp, cue_txt = _chain_cue(doc, toks, quote_spans, s, e)
+        full = len([t for t in toks if not t.is_punct]) >= 3 and _has_finite_verb(toks)
+        if full and (starts_sentence or prefix.endswith((",", ":")) and cue is not None) and \
+                (ends_clause or not after.strip() or cue is not None):
+            q.kind = "direct"
+        if cue is not None and sp is not None:
+            sp = _resolve_relative(sp)
+            q.speaker_head = sp
+            q.speaker = _speaker_span(sp)
+            if cue_txt:
+                q.cue, q.cue_span = cue_txt, (cue.idx, cue.idx + len(cue.text))
+                acc = [c for c in cue.children if c.lower_ == "according"]
+                if acc:
+                    t = acc[0]
+                    to = [g for g in t.children if g.lower_ == "to"]
+                    end_ = to[0] if to else t
+                    q.cue = text[t.idx:end_.idx + len(end_.text)]
+                    q.cue_span = (t.idx, end_.idx + len(end_.text))
+            else:
+                q.cue, cs, ce = _cue_text(cue)
+                q.cue_span = (cs, ce)
+        found.append(q)
+
+    # ---- indirect speech from the parse
+    indirect: list[_Quote] = []
+    for tok in doc:
+        if any(a <= tok.idx < b for a, b in quote_spans):
+            continue
+        if tok.lower_ == "according":
+            to = [g for g in tok.children if g.lower_ == "to"]
+            pobj = [h for g in to for h in g.children if h.dep_ == "pobj"]
+            if not pobj:
+                continue
+            head = tok.head
+            if head == tok or head.pos_ not in ("VERB", "AUX"):
+                continue
+            span = _clause_content(head, exclude=[tok])
+            if span is None:
+                continue
+            q = _Quote(kind="indirect", start=span[0], end=span[1])
+            q.speaker_head = pobj[0]
+            q.speaker = _speaker_span(pobj[0])
+            q.cue = text[tok.idx:to[0].idx + len(to[0].text)]
+            q.cue_span = (tok.idx, to[0].idx + len(to[0].text))
+            indirect.append(q)
+            continue
+        if not _is_reporting(tok):
+            continue
+        # "as reported by X" / "as X said": the content is the clause it qualifies
+        marks = [c for c in tok.children if c.dep_ == "mark" and c.lower_ == "as"]
+        if marks and tok.dep_ == "advcl":
+            sp = _subject(tok)
+            if sp is None:
+                continue
+            sub = sorted(tok.subtree, key=lambda t: t.i)
+            sent = tok.sent
+            first = [t for t in sent if not t.is_space and not t.is_punct]
+            if first and sub[0].i <= first[0].i:
+                rest = [t for t in sent if t.i > sub[-1].i and not t.is_space]
+            else:
+                rest = [t for t in sent if t.i < sub[0].i and not t.is_space]
+            while rest and rest[0].is_punct:
+                rest = rest[1:]
+            while rest and rest[-1].is_punct:
+                rest = rest[:-1]
+            if len(rest) < 3:
+                continue
+            q = _Quote(kind="indirect", start=rest[0].idx, end=rest[-1].idx + len(rest[-1].text))
+            q.speaker_head = sp
+            q.speaker = _speaker_span(sp)
+            q.cue = text[sub[0].idx:(sp.idx if sp.i > tok.i else tok.idx + len(tok.text))].strip() \
+                if sp.i > tok.i else text[tok.idx:tok.idx + len(tok.text)]
+            q.cue_span = (sub[0].idx, sub[0].idx + len(q.cue))
+            indirect.append(q)
+            continue
+        comp = [c for c in tok.children if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX")]
+        if not comp:
+            # "expressed hope that ...": the clause hangs from the noun of speech
+            for c in tok.children:
+                if c.dep_ == "dobj" and c.lemma_.lower() in _NOUNS_OF_SPEECH:
+                    comp = [g for g in c.children if g.dep_ in ("acl", "ccomp") and g.pos_ in ("VERB", "AUX")
+                            and any(m.dep_ == "mark" and m.lower_ == "that" for m in g.children)]
+                    if comp:
+                        break
+        if not comp:
+            continue
+        sp = _subject(tok)
+        if sp is None:
+            continue
+        if sp.lower_ in ("i", "we", "you") :
+            continue  # first/second person outside quotes: the writer or a transcript, not a source
+        first = min(comp[0].subtree, key=lambda t: t.i)
+        if first.lower_ in ("that", "which", "who") and first.dep_ not in ("mark",):
+            continue  # a relative clause misparsed as a complement ("citing projects that X needs")
+        span = _clause_content(comp[0])
+        if span is None:
+            continue
+        q = _Quote(kind="indirect", start=span[0], end=span[1])
+        sp = _resolve_relative(sp)
+        q.speaker_head = sp
+        q.speaker = _speaker_span(sp)
+        q.cue, cs, ce = _cue_text(tok)
+        q.cue_span = (cs, ce)
+        indirect.append(q)
+
+    # Mixed quotes: an indirect clause holding quoted fragments is represented by its fragments
+    # (as the reference annotations do); the fragments inherit its speaker and cue.
+    kept: list[_Quote] = []
+    for q in indirect:
+        inner = [p for p in found if p.start < q.end and q.start < p.end]
+        if inner:
+            for p in inner:
+                if p.speaker is None and not p.headline:
+                    p.speaker, p.speaker_head, p.cue, p.cue_span = q.speaker, q.speaker_head, q.cue, q.cue_span
+            continue
+        if any(k.start == q.start and k.end == q.end for k in kept):
+            continue
+        kept.append(q)
+    found.extend(kept)
+
+    # Continuation: a whole-paragraph direct quote with no cue right after an attributed quote
+    # in the previous paragraph takes that speaker (the usual news layout).
+    found.sort(key=lambda q: q.start)
+    for i, q in enumerate(found):
+        if q.speaker is None and q.kind == "direct" and i:
+            p0, p1 = _paragraph_bounds(text, q.start)
+            prev = found[i - 1]
+            pp0, _ = _paragraph_bounds(text, prev.start)
+            between = text[prev.end:q.start]
+            if prev.speaker is not None and prev.kind == "direct" and between.count("\n") <= 3 and \
+                    text[p0:q.start].strip() in ("“", '"', "‘", "'") and pp0 < p0:
+                q.speaker, q.speaker_head, q.cue = prev.speaker, prev.speaker_head, None
+                q.extra["continuation"] = True
+    return _to_frame(doc, art, found, keep_unattributed=keep_unattributed, quote_spans=quote_spans)
+
+
+def _strip(text: str, p: tuple[int, int]) -> bool:
+    return bool(text[p[0] + 1:p[1]].strip())
+
+
+# --------------------------------------------------------------------------- antecedents
+
+def _person_ents(doc: Doc) -> list[Span]:
+    """Name mentions that may stand for a person: PERSON entities, plus ORG ones whose words
+    are a PERSON elsewhere in the document (spaCy tags "Lavrov" ORG a third of the time)."""
+    persons = {e.text.replace("’s", "").replace("'s", "") for e in doc.ents if e.label_ == "PERSON"}
+    surnames = {p.split()[-1] for p in persons if p.split()}
+    out = []
+    for e in doc.ents:
+        t = e.text.replace("’s", "").replace("'s", "")
+        if e.label_ == "PERSON" or (e.label_ in ("ORG", "GPE", "NORP") and (t in persons or t in surnames)
+                                     and not ({w.lower() for w in t.split()} & _ORG_WORDS)):
+            out.append(e)
+    return out
+
+
+def _title_window(doc: Doc, ent: Span) -> set[str]:
+    """Lower-cased words of the title around a name: "Russian Foreign Minister [Sergei Lavrov]",
+    "the Russian Foreign Minister, [Sergey Lavrov]", "[Lavrov], the Russian foreign minister,"."""
+    words: set[str] = set()
+    i = ent.start - 1
+    if i >= 0 and doc[i].text == ",":
+        i -= 1
+    n = 0
+    while i >= 0 and n < 6 and not doc[i].is_punct and not doc[i].is_space and doc[i].pos_ in ("PROPN", "ADJ", "NOUN", "DET"):
+        words.add(doc[i].lower_)
+        i -= 1
+        n += 1
+    j = ent.end
+    if j < len(doc) and doc[j].text == ",":
+        j += 1
+        n = 0
+        while j < len(doc) and n < 7 and not doc[j].is_punct and not doc[j].is_space and doc[j].pos_ in ("PROPN", "ADJ", "NOUN", "DET", "ADP"):
+            words.add(doc[j].lower_)
+            j += 1
+            n += 1
+    return words - {"the", "a", "an", "of"}
+
+
+def _antecedents(doc: Doc, q: _Quote, quote_spans: list[tuple[int, int]]) -> tuple[str, list[Span]]:
+    """For a pronoun or role speaker: (speaker kind, candidate name mentions, best first)."""
+    sp, head = q.speaker, q.speaker_head
+    if sp is None or head is None:
+        return "none", []
+    low = head.lower_
+    words = {t.lower_ for t in sp if not t.is_punct} - {"the", "a", "an", "his", "her", "its", "their"}
+    ents = [e for e in _person_ents(doc)
+            if not any(a <= e.start_char < b for a, b in quote_spans) and not (e.start_char < sp.end_char and sp.start_char < e.end_char)]
+    preceding = sorted([e for e in ents if e.start_char < sp.start_char], key=lambda e: -e.start_char)
+    if head.pos_ == "PRON":
+        if low in _PRONOUNS_PERSON:
+            return "pronoun", preceding
+        if low in _PRONOUNS_GROUP:
+            groups = sorted([e for e in doc.ents if e.label_ in ("ORG", "GPE", "NORP") and e.start_char < sp.start_char
+                             and not any(a <= e.start_char < b for a, b in quote_spans)], key=lambda e: -e.start_char)
+            return "pronoun", groups
+        return "pronoun", []
+    if head.pos_ in ("NOUN", "PROPN") and head.ent_type_ == "" and (head.lemma_.lower() in PERSON_ROLE_NOUNS or low in PERSON_ROLE_NOUNS) \
+            and not any(t.ent_type_ == "PERSON" for t in sp):
+        # A role: the name the text equates with the role's title words, else the nearest name.
+        scored = []
+        for e in ents:
+            tw = _title_window(doc, e)
+            if low in tw or head.lemma_.lower() in tw:
+                scored.append((len(words & tw), -abs(e.start_char - sp.start_char), e))
+        scored.sort(key=lambda x: (x[0], x[1]), reverse=True)
+        titled = [e for _, _, e in scored]
+        rest = [e for e in preceding if e not in titled]
+        return "role", titled + rest
+    return "name", []
+
+
+def _to_frame(doc: Doc, art: Article, found: list[_Quote], *, keep_unattributed: bool,
+              quote_spans: list[tuple[int, int]]) -> pd.DataFrame:
+    rows = []
+    seen: set[tuple[int, int]] = set()
+    for q in sorted(found, key=lambda q: (q.start, q.end)):
+        if q.speaker is None and not keep_unattributed:
+            continue
+        if (q.start, q.end) in seen:
+            continue
+        seen.add((q.start, q.end))
+        rs, re_ = art.view.span_to_raw(q.start, q.end)
+        row = {"doc_id": art.doc_id, "kind": q.kind, "quote": art.raw[rs:re_], "start_char": rs, "end_char": re_,
+               "speaker": "", "speaker_text": "", "speaker_start": -1, "speaker_end": -1, "cue": q.cue or "",
+               "cue_start": -1, "cue_end": -1, "speaker_kind": "none", "speaker_head_start": -1,
+               "speaker_head_end": -1, "speaker_ref_start": -1, "speaker_ref_end": -1, "speaker_ref_text": "",
+               "speaker_candidates": []}
+        if q.cue_span:
+            row["cue_start"], row["cue_end"] = art.view.span_to_raw(*q.cue_span)
+        if q.speaker is not None:
+            ss, se = art.view.span_to_raw(q.speaker.start_char, q.speaker.end_char)
+            row.update(speaker_text=art.raw[ss:se], speaker_start=ss, speaker_end=se)
+            h = q.speaker_head
+            hs, he = art.view.span_to_raw(h.idx, h.idx + len(h.text))
+            row.update(speaker_head_start=hs, speaker_head_end=he)
+            kind, cands = _antecedents(doc, q, quote_spans)
+            row["speaker_kind"] = kind
+            if cands:
+                raw_c = [art.view.span_to_raw(e.start_char, e.end_char) for e in cands[:8]]
+                row["speaker_candidates"] = [[int(a), int(b)] for a, b in raw_c]
+                row["speaker_ref_start"], row["speaker_ref_end"] = raw_c[0]
+                row["speaker_ref_text"] = art.raw[raw_c[0][0]:raw_c[0][1]]
+        rows.append(row)
+    df = pd.DataFrame(rows, columns=QUOTE_COLUMNS + EXTRA_COLUMNS)
+    df["quote_id"] = [f"{art.doc_id}:q{i:03d}" for i in range(len(df))]
+    return df
+
+
+# --------------------------------------------------------------------------- corpus step
+
+_SPEAKER_LABELS = {"PERSON", "ORG", "GPE", "NORP", "FAC"}
 
 
 def resolve(quotes: pd.DataFrame, mentions: pd.DataFrame, entities: pd.DataFrame) -> pd.DataFrame:
-    """Name each quote's speaker with a canonical entity from the entities stage."""
-    return quotes.reindex(columns=QUOTE_COLUMNS)
+    """Name each quote's speaker with a canonical entity from the entities stage.
+
+    Lookup order: a mention covering the speaker's head word (so "the Russian minister" is not
+    named after the adjective "Russian"; role mentions from the entities stage cover the head
+    too); then, for pronoun and role speakers, the per-document antecedent candidates, taking
+    the first whose entity is of a compatible kind (a person for he/she and person roles);
+    then a proper-name speaker the NER missed is named by its own text. Anything else stays
+    empty: never guessed.
+    """
+    cols = QUOTE_COLUMNS + [c for c in EXTRA_COLUMNS if c in quotes.columns]
+    if quotes is None or not len(quotes):
+        return pd.DataFrame(columns=cols)
+    q = quotes.copy()
+    ent_label: dict[str, str] = {}
+    if entities is not None and len(entities) and "entity" in entities:
+        ent_label = dict(zip(entities["entity"], entities["label"]))
+    by_doc: dict[str, list[tuple[int, int, str, str]]] = {}
+    if mentions is not None and len(mentions):
+        m = mentions[mentions["entity"].notna() & (mentions["entity"].astype(str) != "")]
+        for r in m.itertuples(index=False):
+            lab = ent_label.get(r.entity, getattr(r, "label", ""))
+            by_doc.setdefault(r.doc_id, []).append((int(r.start_char), int(r.end_char), str(r.entity), str(lab),
+                                                    str(getattr(r, "label", ""))))
+
+    def covering(doc_id: str, s: int, e: int) -> list[tuple]:
+        return [x for x in by_doc.get(doc_id, []) if x[0] < e and s < x[1]]
+
+    names = []
+    for r in q.itertuples(index=False):
+        name = ""
+        hs, he = int(getattr(r, "speaker_head_start", -1)), int(getattr(r, "speaker_head_end", -1))
+        kind = getattr(r, "speaker_kind", "name")
+        if hs >= 0:
+            hits = [x for x in covering(r.doc_id, hs, he) if x[3] in _SPEAKER_LABELS or x[4] in _SPEAKER_LABELS
+                    or x[4] == "role"]
+            if hits:
+                hits.sort(key=lambda x: (x[4] == "role", x[1] - x[0]), reverse=True)
+                name = hits[0][2]
+        if not name and kind in ("pronoun", "role"):
+            want = {"PERSON"}
+            pron = str(r.speaker_text).strip().lower()
+            if kind == "pronoun" and pron in _PRONOUNS_GROUP:
+                want = {"ORG", "GPE", "NORP"}
+            for cs, ce in list(getattr(r, "speaker_candidates", []) or []):
+                hits = [x for x in covering(r.doc_id, int(cs), int(ce)) if x[3] in want or x[4] in want]
+                if hits:
+                    name = max(hits, key=lambda x: x[1] - x[0])[2]
+                    break
+        if not name and kind == "name" and hs >= 0 and r.speaker_text:
+            # A proper name the NER did not tag ("Koh explained"): the text names the speaker.
+            st = str(r.speaker_text).strip()
+            if st and all(w[:1].isupper() for w in st.split()) and st.split()[0].lower() not in _EXPLETIVE:
+                name = st
+        names.append(name)
+    q["speaker"] = names
+    return q[cols].reset_index(drop=True)
