@@ -683,6 +683,8 @@ _HANDLERS = {
 
 _PREPS = {"in", "on", "at", "since", "until", "till", "during", "by", "from", "through", "throughout"}
 _FUTURE_AUX = {"will", "shall", "'ll", "wo", "would", "going"}
+_FUTURE_ADJ = {"upcoming", "forthcoming", "planned", "scheduled", "proposed", "expected", "future", "coming",
+               "next", "impending", "prospective"}
 _FUTURE_VERBS = {"plan", "expect", "schedule", "set", "intend", "aim", "hope", "due", "prepare", "gear"}
 # A bare year or season is too often a count ("2000 troops") or a verb ("fall"): keep it only
 # after one of these words or when spaCy also calls it a date.
@@ -695,10 +697,18 @@ def clause_tense(tok: Token) -> str:
     its auxiliaries (``will``/``would``/``going to`` → future; ``had``/``did``/past forms →
     past). Participles and nouns pass the question up ("a meeting scheduled for November" takes
     the tense of the clause the meeting is in, not of "scheduled")."""
+    for c in tok.children:
+        # "in November, where plans ... will be discussed": a clause on the date itself speaks for it.
+        if c.dep_ == "relcl" and {a.lower_ for a in c.children if a.dep_ in ("aux", "auxpass")} & _FUTURE_AUX:
+            return "future"
     seen = 0
     cur = tok
     while seen < 12:
         seen += 1
+        if cur.pos_ == "NOUN":
+            mods = {c.lemma_.lower() for c in cur.children if c.dep_ in ("amod", "compound")}
+            if mods & _FUTURE_ADJ:
+                return "future"  # "an upcoming meeting ... in November"
         if cur.pos_ in ("VERB", "AUX") or cur.tag_ in ("VBD", "VBN", "VBG", "VBZ", "VBP", "VB", "MD"):
             auxes = [c for c in cur.children if c.dep_ in ("aux", "auxpass")]
             words = {a.lower_ for a in auxes}
@@ -711,10 +721,10 @@ def clause_tense(tok: Token) -> str:
             if any(a.lower_ in ("has", "have", "'ve", "'s") and a.tag_ in ("VBZ", "VBP") for a in auxes) and cur.tag_ == "VBN":
                 return "past"  # present perfect reports what already happened
             if any(a.lower_ == "to" for a in auxes) and cur.tag_ == "VB":
-                if cur.dep_ in ("xcomp",) and cur.head.i != cur.i:
-                    cur = cur.head  # "plans to visit": the governing verb decides
-                    continue
-                return "future"  # headline infinitive: "Lavrov to visit North Korea"
+                if cur.dep_ == "ROOT" or cur.head.i == cur.i:
+                    return "future"  # headline infinitive: "Lavrov to visit North Korea"
+                cur = cur.head  # "plans to visit", "an opportunity to consider": the governing clause decides
+                continue
             if cur.tag_ == "VBG" and any(a.lemma_ == "be" for a in auxes):
                 if any(a.tag_ == "VBD" for a in auxes):
                     return "past"
