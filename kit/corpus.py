@@ -154,14 +154,17 @@ _CAPTION = re.compile(r"^(?:photo|image|picture|file photo|video|illustration)(?
                       r"\b(?:photograph|photo|picture|image|illustration)s?(?: by)?:\s*[^.]{2,80}$|"
                       r"\((?:AP|AFP|Reuters|Getty|EPA|AP Photo|Xinhua|TASS|Sputnik)\b[^)]{0,60}\)\s*$|"
                       r"^(?:getty images|reuters|afp|ap|epa|shutterstock|alamy|xinhua|tass|sputnik|ria novosti)"
-                      r"(?:\s*(?:/|via)\s*[\w ]+)?$|^\(?(?:photo|image) credit", re.I)
-_CREDIT = re.compile(r"^(?:(?:additional )?reporting|writing|editing|compiled|translated|produced|research)\s+by\b", re.I)
+                      r"(?:\s*(?:/|via)\s*[\w ]+)?$|^\(?(?:photo|image) credit|^(?:image|photo|video) (?:caption|source)\b",
+                      re.I)
+_CREDIT = re.compile(r"^(?:(?:additional )?reporting|writing|editing|compiled|translated|produced|research)\s+by\b|"
+                     r"^source\s*:", re.I)
 _JOB = re.compile(r"\b(?:correspondent|reporter|editor|writer|journalist|columnist|contributor|staff|"
                   r"bureau chief|analyst|producer|commentator|presenter)\b", re.I)
 _FURNITURE = re.compile(r"^(?:share(?: this(?: article| story)?)?|save|print|email|e-mail|tweet|copy link|"
                         r"reuse this content|explore more on these topics|related topics|more on this story|"
                         r"listen to (?:this )?article|skip to (?:main )?content|menu|search|home|"
-                        r"follow(?: us)?(?: on \w+)?|\d+\s*(?:min|minute)s?\s+read|read more|show more|"
+                        r"follow(?: us)?(?: on \w+)?|\d+\s*(?:min|minute)s?(?:\s+read|\s+listen)?|read more|show more|"
+                        r"\(?end\)?|-+\s*end\s*-+|.{0,60}\b(?:read(?:ing)? later|reading list|bookmark this)\b.{0,60}|"
                         r"click here.*|open in app|log ?in|sign in|register|accept cookies|cookie settings|"
                         r"back to top|top of page|trending|most read|most popular|next article|previous article)[.:!]?$",
                         re.I)
@@ -233,7 +236,7 @@ def _is_date_line(t: str) -> tuple[bool, str]:
     s = s.strip().rstrip(".")
     if _ISO_DATE.match(s) or _TEXT_DATE.match(s):
         return True, kind
-    toks = [x for x in re.split(r"[\s,|/•·–—-]+", t.strip()) if x]
+    toks = [x.rstrip(".") for x in re.split(r"[\s,|/•·–—:-]+(?!\d{2}\b)|\s+", t.strip()) if x.rstrip(".")]
     if not toks or len(toks) > 12 or not all(_DATE_VOCAB.match(x) for x in toks):
         return False, kind
     low = t.lower()
@@ -286,7 +289,7 @@ def _pattern_role(t: str) -> str | None:
         return "comments"
     if _RELATED.match(t):
         return "related_link"
-    if n <= 8 and _FURNITURE.match(low):
+    if n <= 15 and _FURNITURE.match(low):
         return "scrape_junk"
     if n <= 12 and _BYLINE.match(t):
         return "byline"
@@ -442,7 +445,7 @@ def classify_lines(texts: Sequence[str], *, numbers: Sequence[int] | None = None
         if group[i] != i and roles[group[i]] in ARTICLE_ROLES:
             roles[i] = roles[group[i]]
     # The page's own address comes before the article; addresses after it point elsewhere.
-    body_start = next((i for i in range(n) if roles[i] in ARTICLE_ROLES), n)
+    body_start = next((i for i in range(n) if roles[i] == "body"), n)
     seen_url = False
     for i in range(n):
         if roles[i] == "url":
@@ -562,7 +565,7 @@ def _strip_edition(s: str) -> str:
     return " ".join(words)
 
 
-def _clean_title(t: str, known_outlets: Sequence[str] = ()) -> tuple[str, str]:
+def _clean_title(t: str, known_outlets: Sequence[str] = (), *, site: str = "") -> tuple[str, str]:
     """(title, outlet suffix) from a title line like ``Title | Outlet``.
 
     A ``|`` always separates the site name; a dash only when what follows is an outlet the page
@@ -573,9 +576,24 @@ def _clean_title(t: str, known_outlets: Sequence[str] = ()) -> tuple[str, str]:
     if m and len(m.group("outlet").split()) <= 4:
         return m.group("title").strip(), m.group("outlet").strip()
     m = re.match(r"^(?P<title>.{15,})\s+[–—-]\s+(?P<outlet>[^–—]{2,40})$", t)
-    if m and _norm_words(m.group("outlet")) in {_norm_words(o) for o in known_outlets}:
-        return m.group("title").strip(), m.group("outlet").strip()
+    if m:
+        suffix = m.group("outlet").strip()
+        squashed = re.sub(r"[^a-z0-9]", "", re.sub(r"^the\s+", "", suffix.lower()))
+        if _norm_words(suffix) in {_norm_words(o) for o in known_outlets} or (
+            site and len(squashed) >= 3 and (squashed in site or site in squashed)
+        ):
+            return m.group("title").strip(), suffix
     return t, ""
+
+
+def _site_name(url: str) -> str:
+    """``koreaherald`` from ``https://www.koreaherald.com/...`` (letters and digits only)."""
+    m = re.match(r"^(?:https?://)?(?:www\d?\.|m\.|amp\.)?(?P<host>[^/:?#]+)", url, re.I)
+    if not m:
+        return ""
+    parts = m.group("host").lower().split(".")
+    core = parts[-3] if len(parts) >= 3 and parts[-2] in ("co", "com", "org", "net", "ac", "gov") else parts[-2] if len(parts) >= 2 else parts[0]
+    return re.sub(r"[^a-z0-9]", "", core)
 
 
 def _infer_meta(texts: Sequence[str], roles: Sequence[str]) -> dict:
@@ -590,8 +608,9 @@ def _infer_meta(texts: Sequence[str], roles: Sequence[str]) -> dict:
         if m:
             known.append(m.group("o").strip())
     known = [k for k in known if k]
+    site = _site_name(by_role.get("url", [""])[0]) if "url" in by_role else ""
     if "title" in by_role:
-        title, suffix = _clean_title(by_role["title"][0], known)
+        title, suffix = _clean_title(by_role["title"][0], known, site=site)
         meta["title"] = title
         if suffix:
             outlets.append(suffix)

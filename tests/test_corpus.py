@@ -313,6 +313,16 @@ def outlets():
         ("guardian", "Tourists shelter", "caption"),
         ("guardian", "Temperatures soared", "body"),
         ("guardian", "Reuse this content", "scrape_junk"),
+        ("yonhap", "https://www.koreaherald.com", "url"),  # the page's address, after the title
+        ("yonhap", "Published : Oct. 19, 2023 - 15:30", "date"),
+        ("yonhap", "Updated : Oct. 19", "date_updated"),
+        ("yonhap", "(END)", "scrape_junk"),
+        ("yonhap", "yonhap@yna.co.kr", "publisher"),
+        ("aljazeera", "Published On 18 Oct 2023", "date"),
+        ("aljazeera", "3 mins", "scrape_junk"),
+        ("aljazeera", "Save articles to read later", "scrape_junk"),
+        ("aljazeera", "Image caption,", "caption"),
+        ("aljazeera", "Source: Al Jazeera", "byline"),
     ],
 )
 def test_other_layouts(outlets, doc, text_start, role):
@@ -329,6 +339,10 @@ def test_other_layouts_metadata(outlets):
     assert d.loc["ap", "published"] == pd.Timestamp("2023-10-05T14:30Z")  # 10:30 EDT
     assert d.loc["guardian", "published"] == pd.Timestamp("2023-07-18T11:05Z")  # 12.05 BST
     assert d.loc["guardian", "author"] == "Jane Doe"
+    # a " - Site Name" suffix is cut from the title when the page's address names the same site
+    assert d.loc["yonhap", "title"] == "N. Korea's Kim meets Russian FM Lavrov in Pyongyang"
+    assert d.loc["yonhap", "outlet"] == "The Korea Herald"
+    assert d.loc["yonhap", "published"] == pd.Timestamp("2023-10-19T15:30Z")
     # "2 hours ago" has no anchor: the publication date stays missing rather than invented
     assert pd.isna(d.loc["bbc", "published"]) and d.loc["bbc", "published_basis"] == "missing"
 
