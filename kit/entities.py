@@ -1,33 +1,1070 @@
-"""Entity mentions and corpus-level canonical entities (stub: filled in by the entities issue)."""
+"""Entity mentions and corpus-level canonical entities.
+
+Two steps, matching the build's split between per-document and corpus-level work:
+
+* :func:`doc_mentions` (per document, cached): every named-entity mention in the analysed text
+  (title, standfirst, headings, body) with raw offsets, from spaCy's entities through textacy's
+  ``extract.entities``, repaired with general rules (see the comments on each rule for the spaCy
+  failure it avoids), plus *role* mentions (``kind == "role"``): descriptions such as "Russian
+  Foreign Minister" or "his North Korean counterpart" that the text equates with a named person,
+  and definite descriptions ("the Russian minister") that :func:`resolve` links later.
+* :func:`resolve` (corpus level): clusters the mentions into canonical entities (spelling,
+  transliteration, hyphen, case and possessive variants; surname/given-name-only mentions;
+  acronyms; common country names; role descriptions), labels each entity by corpus majority
+  and names it by its most complete, most frequent form.
+
+Mention spans include a following possessive marker ("Lavrov’s"), as reference annotations do;
+the ``name`` column holds the form without it, and clustering always ignores it.
+
+Columns of ``mentions`` (beyond ``SCHEMA.md``): ``kind`` (``name`` or ``role``), ``name``,
+``spacy_label`` (the label spaCy gave this mention; ``label`` is the entity's majority label),
+``sent_id`` (the ``sentences`` table's id), ``nested`` (a name inside a longer role mention, e.g.
+"Russian" in "Russian Foreign Minister": skip these when looking up who a span refers to),
+``role_key`` (normalised role description), ``role_of`` (for a role: start offset of the name it
+is attached to, else -1).
+
+Analyst alias file
+------------------
+``resolve(..., aliases="my_aliases.csv")`` reads a CSV with a header ``action,name,target``
+(``#`` starts a comment line); an example is ``data/aliases.example.csv``. Actions:
+
+* ``merge,NAME,TARGET``: mentions of NAME (any spelling variant of it, or the entity named
+  NAME) belong to the entity holding TARGET (e.g. ``merge,Kremlin,Russia``).
+* ``forbid,NAME,OTHER``: NAME must never be in the same entity as OTHER; mentions of NAME are
+  split off into their own entity if clustering joined them.
+* ``label,NAME,LABEL``: force the label of NAME's entity (e.g. ``label,Lavrov,PERSON``).
+* ``rename,NAME,NEW``: display NAME's entity as NEW.
+* ``ignore,NAME,``: drop mentions of NAME (junk the NER keeps finding).
+
+A YAML file (``.yaml``/``.yml``) with the same actions as keys is accepted too::
+
+    merge: {Russia: [Kremlin]}
+    forbid: [[Kim, Kim Jong Il]]
+    label: {Lavrov: PERSON}
+    rename: {Sergei Lavrov: Sergey Lavrov}
+    ignore: [Comrade Minister]
+"""
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import combinations
+from pathlib import Path
+
 import pandas as pd
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from kit.corpus import Article
 
+__all__ = [
+    "MENTION_COLUMNS", "ENTITY_COLUMNS", "doc_mentions", "resolve", "name_key", "read_aliases",
+    "entity_counts", "doc_entity_counts", "doc_entity_matrix", "cooccurrence", "alias_table",
+]
+
 MENTION_COLUMNS = ["doc_id", "start_char", "end_char", "text", "label", "entity", "entity_id"]
 ENTITY_COLUMNS = ["entity_id", "entity", "label", "n_mentions", "n_docs", "aliases"]
+RAW_COLUMNS = ["doc_id", "start_char", "end_char", "text", "label", "kind", "name", "role_of",
+               "role_key", "sent_id", "nested"]
+EXTRA_COLUMNS = ["kind", "name", "spacy_label", "sent_id", "nested", "role_key", "role_of"]
+
+#: spaCy labels kept as entity mentions (dates and numbers belong to other stages).
+NAME_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART",
+               "LAW", "LANGUAGE"}
+
+# ------------------------------------------------------------------------------ general tables
+
+#: Head nouns of role descriptions ("Foreign Minister", "affairs expert"): titles, offices and
+#: occupations news uses in front of or in apposition to a person's name.  Deliberately without
+#: "general" (General Motors, General Electric) and other words that start organisation names.
+ROLE_HEADS = frozenset("""
+minister president leader chairman chairwoman chairperson chair premier chancellor secretary
+spokesman spokeswoman spokesperson official diplomat ambassador envoy counterpart expert analyst
+journalist correspondent reporter editor commentator columnist economist strategist researcher
+scientist professor lecturer historian director executive ceo cfo coo cto founder co-founder
+cofounder owner boss chief head governor mayor senator congressman congresswoman lawmaker
+legislator representative deputy delegate commissioner commander colonel captain lieutenant
+sergeant admiral marshal king queen prince princess emperor monarch dictator pope bishop
+archbishop cleric imam rabbi judge attorney lawyer prosecutor adviser advisor aide negotiator
+mediator observer activist candidate nominee politician fm pm vp vice-president coach manager
+officer inspector detective doctor surgeon physician president-elect prime-minister
+ruler strongman successor predecessor speaker general-secretary secretary-general
+""".split())
+
+#: Phrase rewrites so equivalent role descriptions get the same key ("Russian FM", "the Russian
+#: top diplomat" and "Russian Foreign Minister" all describe one office).
+ROLE_SYNONYMS = [
+    (r"\bfm\b", "foreign minister"), (r"\bpm\b", "prime minister"), (r"\bvp\b", "vice president"),
+    (r"\btop diplomat\b", "foreign minister"), (r"\bforeign secretary\b", "foreign minister"),
+    (r"\bdefence\b", "defense"), (r"\bdefense chief\b", "defense minister"),
+    (r"\bchief executive( officer)?\b", "ceo"), (r"\bprime-minister\b", "prime minister"),
+    (r"\bvice-president\b", "vice president"), (r"\bchairwoman\b|\bchairperson\b", "chairman"),
+    (r"\bspokeswoman\b|\bspokesperson\b", "spokesman"), (r"\badvisor\b", "adviser"),
+]
+#: Modifiers that do not change whom a role describes ("the Russian top diplomat").
+ROLE_NOISE = frozenset("a an the his her its their our my your top senior veteran then current "
+                       "incumbent longtime long-time new influential prominent powerful leading "
+                       "well-known renowned respected".split())
+
+#: Well-known alternative names of countries and unions (general knowledge, not corpus data).
+COUNTRY_ALIASES: dict[str, list[str]] = {
+    "United States": ["US", "U.S.", "USA", "U.S.A.", "America", "United States of America"],
+    "United Kingdom": ["UK", "U.K.", "Britain", "Great Britain"],
+    "Russia": ["Russian Federation"],
+    "North Korea": ["DPRK", "D.P.R.K.", "Democratic People's Republic of Korea"],
+    "South Korea": ["ROK", "Republic of Korea"],
+    "China": ["PRC", "People's Republic of China", "mainland China"],
+    "Iran": ["Islamic Republic of Iran"],
+    "Syria": ["Syrian Arab Republic"],
+    "Vietnam": ["Viet Nam"],
+    "Czech Republic": ["Czechia"],
+    "Turkey": ["Türkiye", "Turkiye"],
+    "Myanmar": ["Burma"],
+    "Ivory Coast": ["Côte d'Ivoire", "Cote d'Ivoire"],
+    "United Arab Emirates": ["UAE", "U.A.E."],
+    "Netherlands": ["Holland", "the Netherlands"],
+    "Democratic Republic of the Congo": ["DRC", "DR Congo"],
+    "European Union": ["EU", "E.U."],
+    "United Nations": ["UN", "U.N."],
+    "Saudi Arabia": ["KSA", "Kingdom of Saudi Arabia"],
+    "Laos": ["Lao PDR"],
+    "Moldova": ["Republic of Moldova"],
+    "Tanzania": ["United Republic of Tanzania"],
+}
+
+#: Capitals and seats of government that news uses for the government itself ("Pyongyang
+#: said", "the Kremlin denied"). Used only with ``resolve(..., capitals=True)``.
+CAPITALS: dict[str, str] = {
+    "Pyongyang": "North Korea", "Seoul": "South Korea", "Blue House": "South Korea",
+    "Moscow": "Russia", "Kremlin": "Russia", "Washington": "United States",
+    "White House": "United States", "Beijing": "China", "Zhongnanhai": "China",
+    "Tokyo": "Japan", "Kyiv": "Ukraine", "Kiev": "Ukraine", "London": "United Kingdom",
+    "Downing Street": "United Kingdom", "Whitehall": "United Kingdom", "Paris": "France",
+    "Elysee": "France", "Élysée": "France", "Berlin": "Germany", "Rome": "Italy",
+    "Madrid": "Spain", "Ottawa": "Canada", "Canberra": "Australia", "New Delhi": "India",
+    "Islamabad": "Pakistan", "Tehran": "Iran", "Baghdad": "Iraq", "Damascus": "Syria",
+    "Ankara": "Turkey", "Cairo": "Egypt", "Riyadh": "Saudi Arabia", "Taipei": "Taiwan",
+    "Hanoi": "Vietnam", "Manila": "Philippines", "Jakarta": "Indonesia", "Bangkok": "Thailand",
+    "Kabul": "Afghanistan", "Minsk": "Belarus", "Warsaw": "Poland", "Budapest": "Hungary",
+    "Prague": "Czech Republic", "Vienna": "Austria", "Bern": "Switzerland",
+    "Stockholm": "Sweden", "Oslo": "Norway", "Helsinki": "Finland", "Copenhagen": "Denmark",
+    "Athens": "Greece", "Lisbon": "Portugal", "Dublin": "Ireland", "Brasilia": "Brazil",
+    "Buenos Aires": "Argentina", "Mexico City": "Mexico", "Havana": "Cuba",
+    "Caracas": "Venezuela", "Pretoria": "South Africa", "Nairobi": "Kenya", "Abuja": "Nigeria",
+    "Addis Ababa": "Ethiopia", "Tbilisi": "Georgia", "Yerevan": "Armenia", "Baku": "Azerbaijan",
+    "Astana": "Kazakhstan", "Ulaanbaatar": "Mongolia", "Naypyidaw": "Myanmar", "Dhaka": "Bangladesh",
+}
+
+_CORP_SUFFIXES = {"inc", "incorporated", "corp", "corporation", "co", "ltd", "limited", "llc",
+                  "plc", "ag", "sa", "nv", "gmbh", "company"}
+_DIRECTIONS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western",
+               "new", "old", "upper", "lower", "greater"}
+_ACRONYM_SKIP = {"of", "the", "and", "for", "de", "&", "on", "in"}
+_QUOTES = "“”\"«»„‟‘‚‹›"
+_APOS = "’'"
+_POSSESSIVE = re.compile(r"[’']s?$")
+_DETS = {"the", "a", "an"}
+_POSS_PRON = {"his", "her", "its", "their", "our", "my", "your"}
+
+
+# ------------------------------------------------------------------------------ normalisation
+
+def _deaccent(s: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+
+
+def _translit(tok: str) -> str:
+    """Collapse common romanisation variants of one lower-case token (Sergei/Sergey,
+    Dmitri/Dmitry, Zelensky/Zelenskyy); applied to every token alike, so names that differ in
+    anything else (Kim Jong Un / Kim Jong Il) stay apart."""
+    t = tok.replace("y", "i").replace("ks", "x").replace("kh", "h")
+    return re.sub(r"(.)\1+", r"\1", t)
+
+
+def _strip_possessive(s: str) -> str:
+    s = s.rstrip()
+    if len(s) > 2 and s[-2:] in ("’s", "'s"):
+        return s[:-2]
+    return s
+
+
+def name_key(text: str) -> tuple[str, ...]:
+    """The clustering key of a name: possessive, leading article, accents, case, hyphens,
+    periods of acronyms, middle initials and company suffixes ignored; romanisation variants
+    collapsed. ``name_key("Sergei Lavrov’s") == name_key("sergey lavrov")``."""
+    s = _deaccent(_strip_possessive(" ".join(text.split())))
+    s = re.sub(r"^(the|The|THE)\s+", "", s)
+    if re.fullmatch(r"(?:[A-Za-z]\.){2,}", s):
+        s = s.replace(".", "")
+    s = re.sub(r"[-‐‑–—_/]", " ", s)
+    s = re.sub(r"[^\w\s&]", "", s).lower()
+    toks = s.split()
+    if len(toks) > 1:
+        toks = [t for t in toks if len(t) > 1 or t == "&"] or toks  # middle initials
+    while len(toks) > 1 and toks[-1] in _CORP_SUFFIXES:
+        toks = toks[:-1]
+    return tuple(_translit(t) for t in toks)
+
+
+def _role_key(text: str) -> str:
+    """Normalised role description: lower case, no determiners or noise modifiers, synonyms
+    rewritten ("The Russian top diplomat" -> "russian foreign minister")."""
+    s = " " + " ".join(_deaccent(text).lower().replace("’", "'").split()) + " "
+    s = re.sub(r"'s\b", "", s)
+    for pat, rep in ROLE_SYNONYMS:
+        s = re.sub(pat, rep, s)
+    words = [w for w in s.split() if w not in ROLE_NOISE]
+    return " ".join(words)
+
+
+# ------------------------------------------------------------------------------ per document
+
+@dataclass
+class _Cand:
+    start: int  # clean-view offsets
+    end: int
+    label: str
+    kind: str = "name"
+    role_of: int = -1  # clean start of the name a role is attached to
+    forced: bool = False  # label known from context (a role in front of it: a person)
+    extra: dict = field(default_factory=dict)
+
+
+_SPLIT_RE = re.compile(
+    r"\s*\n\s*"                    # a line break never sits inside a name
+    r"|[“”\"«»„‟]"                 # nor a double quote mark (glued quotes: II.“The)
+    r"|\s[–—]\s|[|•:;()\[\]]"      # dashes between words, separators, brackets
+    r"|(?<=[a-z\]\)0-9IVX]{2})[.!?](?=[‘’']?[A-Z][a-z])"  # a glued sentence end (II.The)
+)
+
+
+def _split(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """Cut a candidate span at characters that cannot occur inside a name (spaCy glues
+    'World War II.“The Russian Federation' or a heading and the next line into one entity)."""
+    out, cur = [], s
+    for m in _SPLIT_RE.finditer(text, s, e):
+        out.append((cur, m.start()))
+        cur = m.end()
+    out.append((cur, e))
+    return out
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    """Strip space, edge punctuation and a leading article (keeping the final period of
+    abbreviations such as U.S. or Inc.)."""
+    while s < e and (text[s].isspace() or text[s] in _QUOTES + "‘’',.-–—*#_~!?"):
+        s += 1
+    while e > s and (text[e - 1].isspace() or text[e - 1] in _QUOTES + "‘’,-–—*#_~!?:;"):
+        e -= 1
+    while e > s and text[e - 1] == "." and not re.search(
+            r"(?:\b[A-Za-z]\.)+$|\b(?:Inc|Corp|Co|Ltd|Jr|Sr|St|Bros|Mr|Mrs|Dr)\.$", text[s:e]):
+        e -= 1
+    m = re.match(r"(?:the|The|THE|a|an|A|An)\s+", text[s:e])
+    if m and e - s > m.end():
+        s += m.end()
+    return s, e
+
+
+def _is_headline(line: str) -> bool:
+    """A title-case line ("Lavrov’s Upcoming Visit to North Korea Raises Speculation"): spaCy
+    tags runs of capitalised common words there as entities ("Lavrov’s Trip", "US
+    Belligerence"), so entities in such lines are trimmed to words seen as names elsewhere."""
+    words = [w for w in re.findall(r"[A-Za-z][\w’'-]*", line) if len(w) > 3]
+    if len(words) < 3 or line.rstrip().endswith("."):
+        return False
+    return sum(w[0].isupper() for w in words) / len(words) >= 0.75
+
+
+def _tok_span(doc: Doc, s: int, e: int):
+    return doc.char_span(s, e, alignment_mode="expand")
+
+
+def _is_role_head(t: Token) -> bool:
+    w = t.text.lower().replace("’", "'")
+    return (w in ROLE_HEADS and t.tag_ in ("NN", "NNP")) or (
+        t.tag_ == "NN" and len(w) > 5 and w.endswith(("ist", "ian")) and w not in {"christian"})
+
+
+def _capitalised(t: Token) -> bool:
+    return t.text[:1].isupper() and any(c.isalpha() for c in t.text)
 
 
 def doc_mentions(doc: Doc, art: Article) -> pd.DataFrame:
-    """Entity mentions of one parsed article, with raw offsets (not yet clustered)."""
+    """Entity mentions of one parsed article, with raw offsets (not yet clustered).
+
+    Name mentions come from spaCy's entities (via ``textacy.extract.entities``, numeric types
+    left to other stages) repaired by general rules; role mentions are descriptions equated
+    with a name in the text (pre-name titles, appositions) or definite role descriptions
+    ("the Russian minister") that :func:`resolve` links across the document and corpus."""
+    import textacy.extract
+
+    text = doc.text
+    # lines of the clean view, and which are title-case headlines
+    line_spans: list[tuple[int, int, bool]] = []
+    pos = 0
+    for line in text.split("\n"):
+        line_spans.append((pos, pos + len(line), _is_headline(line)))
+        pos += len(line) + 1
+
+    def in_headline(i: int) -> bool:
+        for a, b, h in line_spans:
+            if a <= i <= b:
+                return h
+        return False
+
+    # words attested as names: capitalised mid-sentence outside headlines
+    namelike: set[str] = set()
+    for t in doc:
+        if not t.is_sent_start and _capitalised(t) and not in_headline(t.idx):
+            namelike.add(_strip_possessive(t.text))
+
+    cands: list[_Cand] = []
+    for span in textacy.extract.entities(doc, exclude_types="NUMERIC", drop_determiners=True):
+        if span.label_ not in NAME_LABELS:
+            continue
+        for s, e in _split(text, span.start_char, span.end_char):
+            s, e = _trim(text, s, e)
+            if e > s:
+                cands.append(_Cand(s, e, span.label_))
+
+    cands = [c for c in (_headline_trim(text, c, namelike, in_headline) for c in cands) if c]
+    cands = [p for c in cands for p in _cut_possessive(text, c)]
+    known = {_strip_possessive(text[c.start:c.end]) for c in cands}
+    cands = [p for c in cands for p in _split_hyphen(text, c, known)]
+    cands = [p for c in cands for p in _split_role_prefix(doc, c)]
+    cands.extend(_names_after_roles(doc, cands))
+    cands = [_extend_name(doc, c, cands) for c in cands]
+    cands.extend(_gazetteer(text, cands))
+    cands = _dedupe(cands)
+    cands = [_with_possessive(text, c) for c in cands]
+    cands = [c for c in cands if re.search(r"[A-Za-z]", text[c.start:c.end])
+             and any(ch.isupper() for ch in text[c.start:c.end])]
+    roles = _roles(doc, cands)
+    allc = cands + roles
+
+    # sentence ids, numbered exactly as kit.nlp.doc_sentences numbers them
+    sent_bounds: list[tuple[int, int, int]] = []
+    k = 0
+    for sent in doc.sents:
+        if sent.text.strip():
+            sent_bounds.append((sent.start_char, sent.end_char, k))
+            k += 1
+
+    def sent_of(i: int) -> int:
+        for a, b, sid in sent_bounds:
+            if a <= i < b:
+                return sid
+        return -1
+
+    role_spans = [(r.start, r.end) for r in roles]
     rows = []
-    for ent in doc.ents:
-        rs, re_ = art.view.span_to_raw(ent.start_char, ent.end_char)
-        rows.append({"doc_id": art.doc_id, "start_char": rs, "end_char": re_, "text": art.raw[rs:re_],
-                     "label": ent.label_})
-    return pd.DataFrame(rows, columns=["doc_id", "start_char", "end_char", "text", "label"])
+    for c in sorted(allc, key=lambda c: (c.start, -c.end)):
+        rs, re_ = art.view.span_to_raw(c.start, c.end)
+        raw = art.raw[rs:re_]
+        if not raw.strip() or "\n" in raw.strip():
+            continue  # a repair in the clean view cannot be traced to one raw span
+        nested = c.kind == "name" and any(a <= c.start and c.end <= b and (a, b) != (c.start, c.end)
+                                          for a, b in role_spans)
+        role_of = -1
+        if c.role_of >= 0:
+            role_of = art.view.span_to_raw(c.role_of, c.role_of + 1)[0]
+        label = "PERSON" if (c.kind == "role" or c.forced) else c.label
+        rows.append({"doc_id": art.doc_id, "start_char": rs, "end_char": re_, "text": raw,
+                     "label": label, "kind": c.kind,
+                     "name": _strip_possessive(raw) if c.kind == "name" else raw,
+                     "role_of": role_of, "role_key": _role_key(raw) if c.kind == "role" else "",
+                     "sent_id": sent_of(c.start), "nested": nested})
+    return pd.DataFrame(rows, columns=RAW_COLUMNS)
 
 
-def resolve(mentions: pd.DataFrame, **options) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Cluster the corpus's mentions into canonical entities: ``(mentions, entities)``."""
-    m = mentions.copy()
-    m["entity"] = m["text"]
-    ids = {t: f"E{i:04d}" for i, t in enumerate(sorted(m["entity"].unique()))}
-    m["entity_id"] = m["entity"].map(ids)
-    ents = (m.groupby(["entity_id", "entity"]).agg(label=("label", "first"), n_mentions=("text", "size"),
-                                                   n_docs=("doc_id", "nunique")).reset_index())
-    ents["aliases"] = ents["entity"].map(lambda e: [e])
-    return m[MENTION_COLUMNS + [c for c in m.columns if c not in MENTION_COLUMNS]], ents[ENTITY_COLUMNS]
+def _headline_trim(text: str, c: _Cand, namelike: set[str], in_headline) -> _Cand | None:
+    """In a title-case line keep only the words attested as names elsewhere in the document."""
+    if not in_headline(c.start):
+        return c
+    words = list(re.finditer(r"\S+", text[c.start:c.end]))
+
+    def ok(w: str) -> bool:
+        core = _strip_possessive(w.strip(_QUOTES + "‘’,.:;!?"))
+        if not core:
+            return False
+        if core in namelike or (len(core) >= 2 and core.isupper()):
+            return True
+        parts = [p for p in re.split(r"[-‐‑]", core) if p]
+        return len(parts) > 1 and all(p in namelike or p.isupper() for p in parts)
+
+    i, j = 0, len(words)
+    while i < j and not ok(words[i].group()):
+        i += 1
+    while j > i and not ok(words[j - 1].group()):
+        j -= 1
+    if i >= j:
+        return None
+    s, e = c.start + words[i].start(), c.start + words[j - 1].end()
+    s, e = _trim(text, s, e)
+    return _Cand(s, e, c.label) if e > s else None
+
+
+def _cut_possessive(text: str, c: _Cand) -> list[_Cand]:
+    """A possessive ends a name: spaCy tags "Lavrov’s Upcoming Visit" and "North Korea’s
+    Military" as one entity."""
+    m = re.search(r"[’']s\s", text[c.start:c.end])
+    if m:
+        return [_Cand(c.start, c.start + m.start() + 2, c.label, forced=c.forced)]
+    return [c]
+
+
+def _split_hyphen(text: str, c: _Cand, known: set[str]) -> list[_Cand]:
+    """Split "Kim-Putin" (a hyphenated pair of names tagged as one person) when both parts are
+    names found on their own in the document; "Asia-Pacific" or "Kim Jong-un" stay whole."""
+    t = text[c.start:c.end]
+    parts = re.split(r"(?<=\w)[-‐‑–](?=[A-Z])", t)
+    if len(parts) < 2:
+        return [c]
+    if t.endswith("-"):
+        return [c]
+    if not all(_strip_possessive(p) in known for p in parts):
+        return [c]
+    out, off = [], c.start
+    for p in parts:
+        out.append(_Cand(off, off + len(p), c.label))
+        off += len(p) + 1
+    return out
+
+
+def _split_role_prefix(doc: Doc, c: _Cand) -> list[_Cand]:
+    """Split a title off a name spaCy tagged together ("Russian FM Sergey Lavrov" as ORG): the
+    words after the last role noun are the person's name."""
+    span = _tok_span(doc, c.start, c.end)
+    if span is None or len(span) < 2:
+        return [c]
+    heads = [t for t in span[:-1] if _is_role_head(t)]
+    if not heads:
+        return [c]
+    h = heads[-1]
+    rest = doc[h.i + 1: span.end]
+    if not rest or not all(_capitalised(t) or t.tag_ == "HYPH" or t.tag_ == "POS" for t in rest):
+        return [c]
+    name = _Cand(rest[0].idx, c.end, "PERSON", forced=True)
+    return [name]  # the role itself is found again by _roles from the parse
+
+
+def _names_after_roles(doc: Doc, cands: list[_Cand]) -> list[_Cand]:
+    """Names spaCy misses right after a role noun ("his North Korean counterpart Choe Son Hui",
+    "counterpart Choe Son-hui"): a run of capitalised words there is a person."""
+    covered = set()
+    for c in cands:
+        covered.update(range(c.start, c.end))
+    out = []
+    for t in doc[:-1]:
+        if not _is_role_head(t):
+            continue
+        j = t.i + 1
+        run = []
+        while j < len(doc):
+            u = doc[j]
+            if u.idx in covered:
+                break
+            if _capitalised(u) and u.tag_ in ("NNP", "NNPS") and u.sent == t.sent:
+                run.append(u)
+            elif (u.tag_ == "HYPH" and not doc[j - 1].whitespace_ and j + 1 < len(doc)
+                  and run and doc[j + 1].is_alpha and not u.whitespace_):
+                run.extend([u, doc[j + 1]])
+                j += 1
+            else:
+                break
+            j += 1
+        if run:
+            out.append(_Cand(run[0].idx, run[-1].idx + len(run[-1].text), "PERSON", forced=True))
+    return out
+
+
+def _extend_name(doc: Doc, c: _Cand, cands: list[_Cand]) -> _Cand:
+    """Extend a person over capitalised words spaCy left out ("Choe" of "Choe Son Hui")."""
+    if c.label != "PERSON":
+        return c
+    span = _tok_span(doc, c.start, c.end)
+    if span is None or span.end >= len(doc) or doc[span.end - 1].tag_ == "POS":
+        return c
+    starts = {x.start for x in cands}
+    j = span.end
+    end = c.end
+    while j < len(doc) and doc[j - 1].whitespace_ == " " and doc[j].idx not in starts:
+        u = doc[j]
+        if not (_capitalised(u) and u.tag_ == "NNP" and u.ent_type_ in ("", "PERSON")) or u.is_sent_start:
+            break
+        end = u.idx + len(u.text)
+        j += 1
+    if end == c.end:
+        return c
+    return _Cand(c.start, end, c.label, forced=c.forced)
+
+
+def _gazetteer(text: str, cands: list[_Cand]) -> list[_Cand]:
+    """Find again, in the whole document, names the NER tagged somewhere in it (spaCy misses
+    "Russia" in "North Korea-Russia relations" while tagging it elsewhere)."""
+    names: dict[str, str] = {}
+    for c in cands:
+        nm = _strip_possessive(text[c.start:c.end])
+        if len(nm) >= 2 and nm[0].isupper():
+            names.setdefault(nm, c.label)
+    covered = [False] * (len(text) + 1)
+    for c in cands:
+        for i in range(c.start, c.end):
+            covered[i] = True
+    out = []
+    for nm in sorted(names, key=len, reverse=True):
+        for m in re.finditer(r"(?<![\w-])" + re.escape(nm) + r"(?!\w)", text):
+            s, e = m.start(), m.end()
+            if any(covered[s:e]):
+                continue
+            before = text[max(0, s - 30):s]
+            after = text[e:e + 30]
+            # part of a longer capitalised name ("Korea" in "North Korea"): leave it
+            if re.search(r"[A-Z][\w’'.]*\s$", before) or re.match(r"\s[A-Z]", after):
+                continue
+            out.append(_Cand(s, e, names[nm]))
+            for i in range(s, e):
+                covered[i] = True
+    return out
+
+
+def _dedupe(cands: list[_Cand]) -> list[_Cand]:
+    """One mention per span: overlapping candidates keep the longest (earliest on ties)."""
+    out: list[_Cand] = []
+    for c in sorted(cands, key=lambda c: (-(c.end - c.start), c.start)):
+        if any(c.start < o.end and o.start < c.end for o in out):
+            continue
+        out.append(c)
+    return sorted(out, key=lambda c: c.start)
+
+
+def _with_possessive(text: str, c: _Cand) -> _Cand:
+    """Include a following possessive marker ("Lavrov’s"), as reference annotations do."""
+    if text[c.end:c.end + 2] in ("’s", "'s") and not text[c.end + 2:c.end + 3].isalnum():
+        return _Cand(c.start, c.end + 2, c.label, c.kind, c.role_of, c.forced)
+    return c
+
+
+def _roles(doc: Doc, cands: list[_Cand]) -> list[_Cand]:
+    """Role mentions: titles in front of a name ("Russian Foreign Minister Sergei Lavrov",
+    "his North Korean counterpart Choe Son Hui"), appositions ("Sergei Shoigu, a top Kremlin
+    security official"; "the Russian Foreign Minister, Sergey Lavrov") and definite role
+    descriptions standing alone ("the Russian minister"; linked later by :func:`resolve`)."""
+    names = [c for c in cands if c.kind == "name"]
+    by_tok: dict[int, _Cand] = {}
+    for c in names:
+        span = _tok_span(doc, c.start, c.end)
+        if span is not None:
+            for t in span:
+                by_tok[t.i] = c
+    person_like = {id(c) for c in names if c.label in ("PERSON", "ORG") or c.forced}
+    out: dict[tuple[int, int], _Cand] = {}
+
+    def add(s_tok: int, e_tok: int, name: _Cand | None) -> None:
+        while s_tok < e_tok and doc[s_tok].is_punct:
+            s_tok += 1
+        if s_tok >= e_tok:
+            return
+        s, e = doc[s_tok].idx, doc[e_tok - 1].idx + len(doc[e_tok - 1].text)
+        key = (s, e)
+        if key in out and out[key].role_of >= 0:
+            return
+        out[key] = _Cand(s, e, "PERSON", kind="role", role_of=name.start if name else -1)
+
+    # 1. title chain right in front of a name
+    for c in names:
+        if id(c) not in person_like:
+            continue
+        span = _tok_span(doc, c.start, c.end)
+        if span is None or span.start == 0:
+            continue
+        j = span.start - 1
+        if not _is_role_head(doc[j]) or doc[j].sent != span[0].sent:
+            continue
+        i = j
+        while i - 1 >= span.sent.start:
+            u = doc[i - 1]
+            ok = (u.tag_ in ("NN", "NNP", "JJ", "HYPH", "NNS") and u.dep_ in (
+                "compound", "amod", "nmod", "punct", "npadvmod", "poss")) or (
+                u.tag_ == "HYPH" and not u.whitespace_)
+            if not ok or (i - 1 in by_tok and by_tok[i - 1].label == "PERSON"):
+                break
+            if u.tag_ == "NNS" and u.dep_ != "compound":
+                break
+            i -= 1
+        if i - 1 >= span.sent.start and doc[i - 1].lower_ in _DETS | _POSS_PRON:
+            i -= 1
+        c.forced = True
+        add(i, j + 1, c)
+
+    # 2. appositions in either order
+    for t in doc:
+        if t.dep_ != "appos":
+            continue
+        h = t.head
+        if _is_role_head(t) and h.i in by_tok and id(by_tok[h.i]) in person_like:
+            role_tok, name = t, by_tok[h.i]  # "Shoigu, a top Kremlin security official"
+        elif _is_role_head(h) and t.i in by_tok and id(by_tok[t.i]) in person_like:
+            role_tok, name = h, by_tok[t.i]  # "the Russian Foreign Minister, Sergey Lavrov"
+        else:
+            continue
+        if role_tok.tag_ not in ("NN", "NNP"):
+            continue
+        lo = role_tok.left_edge.i
+        name_span = _tok_span(doc, name.start, name.end)
+        if name_span is not None and lo < name_span.end <= role_tok.i:
+            lo = name_span.end
+        name.forced = True
+        add(lo, role_tok.i + 1, name)
+
+    # 3. definite role descriptions standing alone ("the Russian minister")
+    for chunk in doc.noun_chunks:
+        root = chunk.root
+        if not _is_role_head(root) or root.tag_ not in ("NN", "NNP"):
+            continue
+        if any(t.i in by_tok and by_tok[t.i].label == "PERSON" for t in chunk):
+            continue
+        first = chunk[0]
+        if first.lower_ not in {"the"} | _POSS_PRON:
+            continue
+        if root.i + 1 < len(doc) and root.i + 1 in by_tok:
+            continue  # a title in front of a name: handled above
+        if len([t for t in chunk[:root.i - chunk.start] if t.is_alpha]) == 1 and first.lower_ == "the" \
+                and root.lower_ in ("head", "chief", "owner", "leader", "official", "expert"):
+            continue  # "the head", "the leader": too vague to ever link
+        s = first.idx
+        e = root.idx + len(root.text)
+        if any(s < x.end and x.start < e for x in out.values()):
+            continue
+        add(first.i, root.i + 1, None)
+    return list(out.values())
+
+
+# ------------------------------------------------------------------------------ corpus level
+
+class _UF:
+    def __init__(self) -> None:
+        self.p: dict = {}
+
+    def find(self, x):
+        self.p.setdefault(x, x)
+        while self.p[x] != x:
+            self.p[x] = self.p[self.p[x]]
+            x = self.p[x]
+        return x
+
+    def union(self, a, b) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.p[rb] = ra
+
+
+def read_aliases(path: str | Path) -> list[tuple[str, str, str]]:
+    """Read an analyst's alias file (CSV ``action,name,target`` or YAML; see the module
+    docstring) into ``(action, name, target)`` rules."""
+    p = Path(path)
+    if not p.exists():
+        raise FileNotFoundError(f"alias file {p} does not exist")
+    rules: list[tuple[str, str, str]] = []
+    if p.suffix.lower() in (".yaml", ".yml"):
+        import yaml
+
+        data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+        for target, names in (data.get("merge") or {}).items():
+            for nm in [names] if isinstance(names, str) else names:
+                rules.append(("merge", str(nm), str(target)))
+        for pair in data.get("forbid") or []:
+            rules.append(("forbid", str(pair[0]), str(pair[1])))
+        for nm, lab in (data.get("label") or {}).items():
+            rules.append(("label", str(nm), str(lab)))
+        for nm, new in (data.get("rename") or {}).items():
+            rules.append(("rename", str(nm), str(new)))
+        for nm in data.get("ignore") or []:
+            rules.append(("ignore", str(nm), ""))
+        return rules
+    lines = [ln for ln in p.read_text(encoding="utf-8").splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    for row in csv.DictReader(lines):
+        action = (row.get("action") or "").strip().lower()
+        if action in ("merge", "forbid", "label", "rename", "ignore"):
+            rules.append((action, (row.get("name") or "").strip(), (row.get("target") or "").strip()))
+    return rules
+
+
+def _initials(key: tuple[str, ...]) -> str:
+    return "".join(t[0] for t in key if t not in _ACRONYM_SKIP)
+
+
+def resolve(
+    mentions_raw: pd.DataFrame,
+    *,
+    aliases: str | Path | None = None,
+    capitals: bool = False,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Cluster the corpus's mentions into canonical entities: ``(mentions, entities)``.
+
+    Names with the same :func:`name_key` are one entity (spelling, romanisation, hyphen, case,
+    possessive variants). A one-word name (surname or given name) joins the person whose full
+    name has it as first or last word, when the document, or else the corpus, has exactly one
+    such person (or one clearly dominant in the document). Acronyms join the name whose
+    initials they are, common country names their country. Roles join the entity the text
+    equates them with. People sharing a family name (Kim Jong Un / Kim Jong Il) and places that
+    differ by a direction word (North / South Korea) are never merged. ``aliases`` is an
+    analyst's alias file (module docstring); ``capitals=True`` counts capitals and seats of
+    government as their country (Pyongyang -> North Korea, Kremlin -> Russia)."""
+    m = mentions_raw.copy().reset_index(drop=True)
+    if m.empty:
+        m = pd.DataFrame(columns=RAW_COLUMNS)
+    for col, default in (("kind", "name"), ("role_of", -1), ("role_key", ""), ("sent_id", -1),
+                         ("nested", False)):
+        if col not in m.columns:
+            m[col] = default
+    if "name" not in m.columns:
+        m["name"] = m["text"].map(_strip_possessive)
+    m["spacy_label"] = m["label"]
+    rules = read_aliases(aliases) if aliases else []
+
+    ignore = {name_key(n) for a, n, _ in rules if a == "ignore"}
+    if ignore:
+        m = m[~((m["kind"] == "name") & m["name"].map(name_key).isin(ignore))].reset_index(drop=True)
+
+    is_name = m["kind"] == "name"
+    m["_key"] = [name_key(t) if k else () for t, k in zip(m["name"], is_name)]
+    names = m[is_name & m["_key"].map(bool)]
+
+    # forms: one per key
+    form_count = Counter(names["_key"])
+    form_labels: dict[tuple, Counter] = defaultdict(Counter)
+    for key, lab in zip(names["_key"], names["label"]):
+        form_labels[key][lab] += 1
+    # role-linked names are people: count the role as a vote
+    uf = _UF()
+    for key in form_count:
+        uf.find(key)
+
+    # country aliases (and capitals when asked): join the alias form to the country form
+    country_of: dict[tuple, tuple] = {}
+    for canon, alts in COUNTRY_ALIASES.items():
+        for a in [canon, *alts]:
+            country_of[name_key(a)] = name_key(canon)
+    if capitals:
+        for cap, country in CAPITALS.items():
+            country_of[name_key(cap)] = name_key(country)
+    for key in list(form_count):
+        target = country_of.get(key)
+        if target and target != key:
+            form_count.setdefault(target, 0)
+            uf.union(target, key)
+
+    # acronyms: an all-capitals one-word form joins the unique multiword form with its initials
+    texts_of: dict[tuple, Counter] = defaultdict(Counter)
+    for key, t in zip(names["_key"], names["name"]):
+        texts_of[key][t] += 1
+    multi = [k for k in form_count if len(k) > 1]
+    by_initials: dict[str, set] = defaultdict(set)
+    for k in multi:
+        by_initials[_initials(k)].add(uf.find(k))
+        by_initials["".join(t[0] for t in k)].add(uf.find(k))
+    for key in form_count:
+        if len(key) != 1 or not texts_of[key]:
+            continue
+        surface = texts_of[key].most_common(1)[0][0].replace(".", "")
+        if not (2 <= len(surface) <= 6 and surface.isupper()):
+            continue
+        cands = by_initials.get(key[0], set())
+        if len(cands) == 1:
+            uf.union(next(iter(cands)), key)
+
+    # person full names (two or more words, mostly PERSON)
+    def person_share(key: tuple) -> float:
+        c = form_labels.get(key, Counter())
+        tot = sum(c.values())
+        return c["PERSON"] / tot if tot else 0.0
+
+    full_person = [k for k in form_count if len(k) > 1 and person_share(k) >= 0.5]
+    part_index: dict[str, set] = defaultdict(set)
+    for k in full_person:
+        part_index[k[0]].add(k)
+        part_index[k[-1]].add(k)
+
+    # per-document full-name counts, for linking one-word mentions in their own document
+    doc_full: dict[str, Counter] = defaultdict(Counter)
+    for d, key in zip(names["doc_id"], names["_key"]):
+        if key in set(full_person):
+            doc_full[d][uf.find(key)] += 1
+
+    mention_root: dict[int, object] = {}
+    single = names[names["_key"].map(len) == 1]
+    for idx, d, key in zip(single.index, single["doc_id"], single["_key"]):
+        if key in country_of or person_share(key) == 0 and form_labels[key].most_common(1)[0][0] in (
+                "GPE", "LOC", "NORP", "FAC"):
+            continue
+        cands = {uf.find(k) for k in part_index.get(key[0], ())}
+        if not cands:
+            continue
+        in_doc = {r: doc_full[d][r] for r in cands if doc_full[d][r]}
+        pick = None
+        if len(in_doc) == 1:
+            pick = next(iter(in_doc))
+        elif len(in_doc) > 1:
+            ranked = sorted(in_doc.items(), key=lambda kv: -kv[1])
+            if ranked[0][1] > ranked[1][1]:
+                pick = ranked[0][0]
+        elif len(cands) == 1:
+            pick = next(iter(cands))
+        if pick is not None:
+            mention_root[idx] = pick
+
+    # misspelt surnames: a one-off one-word person name one letter away from the first or last
+    # word of exactly one person named in the same document ("Koh" for "Noh")
+    for idx, d, key in zip(single.index, single["doc_id"], single["_key"]):
+        if idx in mention_root or form_count[key] != 1 or person_share(key) < 1 or len(key[0]) < 3:
+            continue
+        if uf.find(key) != key or any(uf.find(k) == key for k in form_count if k != key):
+            continue
+        hits = {r for r in doc_full[d] for k in full_person if uf.find(k) == r
+                for part in (k[0], k[-1]) if len(part) == len(key[0])
+                and sum(a != b for a, b in zip(part, key[0])) == 1}
+        if len(hits) == 1:
+            mention_root[idx] = next(iter(hits))
+
+    # analyst merges
+    merges = [(n, t) for a, n, t in rules if a == "merge"]
+    for n, t in merges:
+        kn, kt = name_key(n), name_key(t)
+        form_count.setdefault(kt, 0)
+        form_count.setdefault(kn, 0)
+        texts_of[kt][t] += 0
+        uf.union(kt, kn)
+
+    # cluster of every name mention
+    root = {}
+    for idx, key in zip(names.index, names["_key"]):
+        root[idx] = mention_root.get(idx, uf.find(key))
+    # a partial linked to a root that a later union moved: re-find
+    root = {i: uf.find(r) for i, r in root.items()}
+
+    # analyst forbids: split NAME's mentions off when they share a cluster with OTHER
+    for a, n, t in rules:
+        if a != "forbid":
+            continue
+        kn, kt = name_key(n), name_key(t)
+        clusters_t = {root[i] for i in names.index if m.at[i, "_key"] == kt}
+        for i in names.index:
+            if m.at[i, "_key"] == kn and root[i] in clusters_t:
+                root[i] = ("forbid", kn)
+
+    # roles: attached ones take their name's cluster
+    start_root = {(m.at[i, "doc_id"], int(m.at[i, "start_char"])): r for i, r in root.items()}
+    roles = m[m["kind"] == "role"]
+    est_doc: dict[str, list[tuple[str, object]]] = defaultdict(list)
+    est_all: list[tuple[str, object]] = []
+    for i, d, ro, rk in zip(roles.index, roles["doc_id"], roles["role_of"], roles["role_key"]):
+        if int(ro) >= 0 and (d, int(ro)) in start_root:
+            r = start_root[(d, int(ro))]
+            root[i] = r
+            if rk:
+                est_doc[d].append((rk, r))
+                est_all.append((rk, r))
+
+    def role_match(rk: str, pool: list[tuple[str, object]]) -> set:
+        words = rk.split()
+        if not words:
+            return set()
+        head, mods = words[-1], set(words[:-1])
+        hits = set()
+        for k, r in pool:
+            kw = k.split()
+            if kw and kw[-1] == head and mods <= set(kw[:-1]):
+                hits.add(r)
+        return hits
+
+    for i, d, rk in zip(roles.index, roles["doc_id"], roles["role_key"]):
+        if i in root or not rk:
+            continue
+        hits = role_match(rk, est_doc.get(d, []))
+        if not hits:
+            hits = role_match(rk, est_all)
+        if len(hits) == 1:
+            root[i] = next(iter(hits))
+
+    # person labels: a name a role is attached to is a person
+    role_votes: Counter = Counter(r for i, r in root.items() if m.at[i, "kind"] == "role")
+
+    # assemble clusters
+    members: dict[object, list[int]] = defaultdict(list)
+    for i, r in root.items():
+        members[r].append(i)
+    label_rules = {name_key(n): t.upper() for a, n, t in rules if a == "label"}
+    rename_rules = {name_key(n): t for a, n, t in rules if a == "rename"}
+    merge_targets = {name_key(t): t for _, t in merges}
+
+    ent_rows = []
+    ent_of_root: dict[object, tuple[str, str, str]] = {}
+    used_ids: set[str] = set()
+    for r, idxs in members.items():
+        name_idx = [i for i in idxs if m.at[i, "kind"] == "name"]
+        if not name_idx:
+            continue
+        labels = Counter(m.loc[name_idx, "label"])
+        labels["PERSON"] += role_votes.get(r, 0)
+        label = labels.most_common(1)[0][0]
+        if labels["PERSON"] and labels["PERSON"] == labels.most_common(1)[0][1]:
+            label = "PERSON"
+        keys = Counter(m.at[i, "_key"] for i in name_idx)
+        canon_key = _canonical_key(keys)
+        forms = Counter(_display(m.at[i, "name"]) for i in name_idx if m.at[i, "_key"] == canon_key)
+        canon = forms.most_common(1)[0][0] if forms else merge_targets.get(canon_key, " ".join(canon_key))
+        # an analyst's merge target that never occurs names the entity
+        for kt, t in merge_targets.items():
+            if uf.find(kt) == r and kt not in keys:
+                canon = t
+        for kk in keys:
+            if kk in label_rules:
+                label = label_rules[kk]
+            if kk in rename_rules:
+                canon = rename_rules[kk]
+        eid = "E" + hashlib.sha1(f"{label}|{canon}".encode()).hexdigest()[:8]
+        while eid in used_ids:
+            eid = "E" + hashlib.sha1(f"{eid}+".encode()).hexdigest()[:8]
+        used_ids.add(eid)
+        alias_forms = sorted({_display(m.at[i, "name"]) for i in name_idx},
+                             key=lambda s: (-sum(_display(m.at[i, "name"]) == s for i in name_idx), s))
+        ent_of_root[r] = (eid, canon, label)
+        role_forms = sorted({m.at[i, "text"] for i in idxs if m.at[i, "kind"] == "role"})
+        ent_rows.append({"entity_id": eid, "entity": canon, "label": label,
+                         "n_mentions": len(idxs), "n_docs": m.loc[idxs, "doc_id"].nunique(),
+                         "aliases": alias_forms, "n_names": len(name_idx), "roles": role_forms})
+
+    m["entity"] = ""
+    m["entity_id"] = ""
+    for r, idxs in members.items():
+        if r not in ent_of_root:
+            continue
+        eid, canon, label = ent_of_root[r]
+        m.loc[idxs, "entity"] = canon
+        m.loc[idxs, "entity_id"] = eid
+        m.loc[idxs, "label"] = label
+    m = m.drop(columns=["_key"])
+    ents = pd.DataFrame(ent_rows, columns=ENTITY_COLUMNS + ["n_names", "roles"])
+    ents = ents.sort_values(["n_mentions", "entity"], ascending=[False, True]).reset_index(drop=True)
+    cols = MENTION_COLUMNS + [c for c in EXTRA_COLUMNS if c in m.columns]
+    cols += [c for c in m.columns if c not in cols]
+    m = m[cols].sort_values(["doc_id", "start_char", "end_char"]).reset_index(drop=True)
+    m["role_of"] = m["role_of"].astype(int)
+    m["sent_id"] = m["sent_id"].astype(int)
+    m["nested"] = m["nested"].astype(bool)
+    return m, ents
+
+
+def _display(name: str) -> str:
+    s = " ".join(str(name).split())
+    return re.sub(r"^(the|The|THE)\s+", "", s)
+
+
+def _canonical_key(keys: Counter) -> tuple:
+    """Most complete, most frequent form: forms that are part of a longer form of the cluster
+    (surnames) and acronyms of it are not candidates; among the rest the most frequent wins,
+    then the longer."""
+    def part_of(k: tuple, other: tuple) -> bool:
+        if k == other or len(k) >= len(other):
+            return False
+        n = len(k)
+        return any(other[i:i + n] == k for i in range(len(other) - n + 1))
+
+    def acronym_of(k: tuple, other: tuple) -> bool:
+        return len(k) == 1 and len(other) > 1 and k[0] in (_initials(other), "".join(t[0] for t in other))
+
+    cands = [k for k in keys if not any(part_of(k, o) or acronym_of(k, o) for o in keys)] or list(keys)
+    return max(cands, key=lambda k: (keys[k], len(k), " ".join(k)))
+
+
+# ------------------------------------------------------------------------------ helpers
+
+def _named(mentions: pd.DataFrame, *, include_roles: bool = True, labels: Iterable[str] | None = None
+           ) -> pd.DataFrame:
+    m = mentions[mentions["entity"].fillna("").astype(str) != ""]
+    if "nested" in m.columns:
+        m = m[~m["nested"].astype(bool)]
+    if not include_roles and "kind" in m.columns:
+        m = m[m["kind"] == "name"]
+    if labels is not None:
+        m = m[m["label"].isin(list(labels))]
+    return m
+
+
+def entity_counts(mentions: pd.DataFrame, *, include_roles: bool = True,
+                  labels: Iterable[str] | None = None) -> pd.DataFrame:
+    """Mentions and documents per canonical entity, most mentioned first."""
+    m = _named(mentions, include_roles=include_roles, labels=labels)
+    out = (m.groupby(["entity_id", "entity", "label"]).agg(n_mentions=("doc_id", "size"),
+                                                           n_docs=("doc_id", "nunique"))
+           .reset_index().sort_values(["n_mentions", "entity"], ascending=[False, True]))
+    return out.reset_index(drop=True)
+
+
+def doc_entity_counts(mentions: pd.DataFrame, *, include_roles: bool = True,
+                      labels: Iterable[str] | None = None) -> pd.DataFrame:
+    """Mentions per document and entity (long form: ``doc_id, entity_id, entity, label, n``)."""
+    m = _named(mentions, include_roles=include_roles, labels=labels)
+    out = m.groupby(["doc_id", "entity_id", "entity", "label"]).size().rename("n").reset_index()
+    return out.sort_values(["doc_id", "n", "entity"], ascending=[True, False, True]).reset_index(drop=True)
+
+
+def doc_entity_matrix(mentions: pd.DataFrame, *, top: int | None = 20, include_roles: bool = True,
+                      labels: Iterable[str] | None = None) -> pd.DataFrame:
+    """Document x entity matrix of mention counts (rows ``doc_id``, columns canonical names,
+    the ``top`` most mentioned entities, most mentioned first)."""
+    long = doc_entity_counts(mentions, include_roles=include_roles, labels=labels)
+    order = long.groupby("entity")["n"].sum().sort_values(ascending=False, kind="stable")
+    if top is not None:
+        order = order.head(top)
+    mat = long[long["entity"].isin(order.index)].pivot_table(
+        index="doc_id", columns="entity", values="n", aggfunc="sum", fill_value=0)
+    return mat.reindex(columns=list(order.index)).fillna(0).astype(int)
+
+
+def cooccurrence(mentions: pd.DataFrame, sentences: pd.DataFrame | None = None, *,
+                 include_roles: bool = True, labels: Iterable[str] | None = None,
+                 min_count: int = 1) -> pd.DataFrame:
+    """Pairs of entities mentioned in the same sentence: ``entity_a, entity_b, n_sentences,
+    n_docs`` (pairs ordered by name). Sentences come from the mentions' ``sent_id``, or from the
+    ``sentences`` table's offsets when given."""
+    m = _named(mentions, include_roles=include_roles, labels=labels).copy()
+    if sentences is not None and len(sentences):
+        sid = []
+        by_doc = {d: g.sort_values("start_char") for d, g in sentences.groupby("doc_id")}
+        for d, s in zip(m["doc_id"], m["start_char"]):
+            g = by_doc.get(d)
+            hit = g[(g["start_char"] <= s) & (g["end_char"] > s)] if g is not None else None
+            sid.append(int(hit["sent_id"].iloc[0]) if hit is not None and len(hit) else -1)
+        m["sent_id"] = sid
+    m = m[m["sent_id"] >= 0]
+    rows: Counter = Counter()
+    docs: dict[tuple, set] = defaultdict(set)
+    for (d, _), g in m.groupby(["doc_id", "sent_id"]):
+        for a, b in combinations(sorted(set(g["entity"])), 2):
+            rows[(a, b)] += 1
+            docs[(a, b)].add(d)
+    out = pd.DataFrame([{"entity_a": a, "entity_b": b, "n_sentences": n, "n_docs": len(docs[(a, b)])}
+                        for (a, b), n in rows.items() if n >= min_count],
+                       columns=["entity_a", "entity_b", "n_sentences", "n_docs"])
+    return out.sort_values(["n_sentences", "entity_a", "entity_b"], ascending=[False, True, True]).reset_index(drop=True)
+
+
+def alias_table(mentions: pd.DataFrame) -> pd.DataFrame:
+    """Every surface form of every entity with its count and kind (name or role):
+    ``entity, label, form, kind, n, n_docs``."""
+    m = mentions[mentions["entity"].fillna("").astype(str) != ""].copy()
+    if "kind" not in m.columns:
+        m["kind"] = "name"
+    m["form"] = [" ".join(str(t).split()) for t in m["text"]]
+    out = (m.groupby(["entity", "label", "form", "kind"]).agg(n=("doc_id", "size"), n_docs=("doc_id", "nunique"))
+           .reset_index())
+    tot = out.groupby("entity")["n"].transform("sum")
+    out = out.assign(_tot=tot).sort_values(["_tot", "entity", "kind", "n"], ascending=[False, True, True, False])
+    return out.drop(columns="_tot").reset_index(drop=True)
