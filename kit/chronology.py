@@ -116,9 +116,9 @@ _PATTERNS: list[tuple[str, str]] = [
     ("rel_month", rf"\b(?:last|next|this|past|coming) {_MONTH}"),
     ("month", rf"\b{_MONTH_FULL}\b"),
     ("mod_year", rf"\b{_MOD}[- ]?(?:{_YEAR}|(?:this|last|next|the) year)"),
-    ("mod_rel", rf"\b(?:early|late|earlier|later|the end of|the beginning of|the start of|the middle of)"
-                rf"[- ]?(?:this|last|next|the) (?:week|month|year|decade)"),
-    ("decade", rf"\b(?:the )?(?:(?:early|mid|late)[- ]?)?(?:1[6-9]|20)\d0s\b|\bthe '\d0s"),
+    ("mod_rel", r"\b(?:early|late|earlier|later|the end of|the beginning of|the start of|the middle of)"
+                r"[- ]?(?:this|last|next|the) (?:week|month|year|decade)"),
+    ("decade", r"\b(?:the )?(?:(?:early|mid|late)[- ]?)?(?:1[6-9]|20)\d0s\b|\bthe '\d0s"),
     ("century", rf"\bthe (?:\d{{1,2}}(?:st|nd|rd|th)|{'|'.join(_ORDINALS)})[- ]century\b"),
     ("quarter", rf"\b(?:the )?{_ORD}[- ]quarter(?: of (?:{_YEAR}|this year|last year|next year))?"
                 rf"|\b(?:the )?{_ORD} quarter\b|\bQ[1-4] {_YEAR}\b|\b(?:last|this|next) quarter\b"),
@@ -127,7 +127,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("year_rel", r"\b(?:this|last|next|the past|the last|the coming|the current|the next) "
                  r"(?:week|weekend|month|year|decade|fortnight)\b"),
     ("offset", rf"\b{_NUM} {_UNIT}s? (?:ago|earlier|later|before|after|from now|hence)\b"),
-    ("offset", rf"\bthe (?:next|following|previous|same|preceding) (?:day|week|month|year)\b"
+    ("offset", r"\bthe (?:next|following|previous|same|preceding) (?:day|week|month|year)\b"
                r"|\bthe (?:day|week|month|year) (?:before|after)\b(?! (?:the|a|an|his|her|their|its|\w+'s)\b)"),
     ("deictic", r"\b(?:the day before yesterday|the day after tomorrow|today|yesterday|tomorrow|tonight"
                 rf"|(?:this|yesterday|tomorrow) {_PART}|last night)\b"),
@@ -689,7 +689,7 @@ _FUTURE_VERBS = {"plan", "expect", "schedule", "set", "intend", "aim", "hope", "
 # A bare year or season is too often a count ("2000 troops") or a verb ("fall"): keep it only
 # after one of these words or when spaCy also calls it a date.
 _YEAR_CUES = {"in", "since", "until", "till", "by", "from", "before", "after", "during", "of", "through",
-              "to", "and", "early", "late", "mid", "between", "around", "as", "until", "'s", "the", "that", "this"}
+              "to", "and", "early", "late", "mid", "between", "around", "as", "'s", "the", "that", "this"}
 
 
 def clause_tense(tok: Token) -> str:
@@ -964,7 +964,8 @@ def _predicate(doc: Doc, span: Span) -> Token:
 
 
 def _describe(pred: Token, skip: set[int]) -> str:
-    """A short description from the parse: subject, predicate, object and first prepositional phrase."""
+    """A short description from the parse: subject, predicate, object and first prepositional
+    phrase ("Lavrov had arrived in Pyongyang", "Sergei Shoigu's trip to Pyongyang")."""
     keep: set[int] = {pred.i}
 
     def add(tok: Token, limit: int) -> None:
@@ -973,25 +974,55 @@ def _describe(pred: Token, skip: set[int]) -> str:
             keep.update(t.i for t in toks)
         else:
             keep.add(tok.i)
-            keep.update(t.i for t in tok.children if t.dep_ in ("compound", "poss", "amod") and t.i not in skip)
+            keep.update(t.i for t in tok.children
+                        if t.dep_ in ("compound", "poss", "amod", "case") and t.i not in skip)
+            for obj in (t for t in tok.children if t.dep_ == "pobj" and t.i not in skip):
+                add(obj, 3)  # "meeting of the commission", not a bare "meeting of"
 
+    has_subj = False
     for c in pred.children:
+        if c.i in skip:
+            continue
         if c.dep_ in ("nsubj", "nsubjpass", "agent"):
             add(c, 6)
-        elif c.dep_ in ("neg", "prt", "aux", "auxpass") and c.i not in skip:
+            has_subj = True
+        elif c.dep_ in ("neg", "prt", "aux", "auxpass"):
             keep.add(c.i)
-        elif c.dep_ in ("dobj", "attr", "compound", "poss", "amod"):
+        elif c.dep_ in ("dobj", "attr", "compound", "poss", "amod", "nummod"):
             add(c, 6)
-    preps = [c for c in pred.children if c.dep_ == "prep" and c.i not in skip
-             and not any(t.i in skip for t in c.subtree)]
+        elif c.dep_ == "ccomp":  # "the US said deliveries were under way"
+            keep.add(c.i)
+            for cc in c.children:
+                if cc.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "neg", "acomp", "dobj") and cc.i not in skip:
+                    add(cc, 4)
+    if not has_subj and pred.dep_ in ("acl", "relcl") and pred.head.pos_ in ("NOUN", "PROPN"):
+        head = pred.head  # "understanding established last year": the noun is what was established
+        keep.add(head.i)
+        keep.update(t.i for t in head.children if t.dep_ in ("compound", "amod", "poss") and t.i not in skip)
+    preps = [c for c in pred.children if c.dep_ == "prep" and not any(t.i in skip for t in c.subtree)]
     if preps:
-        add(preps[0], 5)
-    if pred.pos_ == "NOUN" and pred.dep_ in ("nsubj", "dobj", "pobj", "attr") and pred.head.pos_ == "ADP":
-        pass
-    words = [t for t in pred.doc[min(keep):max(keep) + 1] if t.i in keep and not t.is_space]
-    out = " ".join(t.text for t in words)
-    out = re.sub(r"\s+([,.;:’'])", r"\1", out)
-    return out.strip(" ,.;:")
+        add(preps[0], 7)
+    lo, hi = min(keep), max(keep)
+    words = [t for t in pred.doc[lo:hi + 1] if t.i in keep and not t.is_space]
+    out = "".join(t.text + (t.whitespace_ or (" " if i + 1 < len(words) and words[i + 1].i != t.i + 1 else ""))
+                  for i, t in enumerate(words))
+    out = re.sub(r"\s+", " ", out)
+    return out.strip(" ,.;:\u201c\u201d\"")
+
+
+def _title_modifier(ent: Span) -> bool:
+    """A nationality inside a person's title ("Russian Foreign Minister Sergei Lavrov"): the
+    person is the participant, the adjective only describes them."""
+    if ent.label_ != "NORP":
+        return False
+    cur = ent.root
+    for _ in range(4):
+        if cur.dep_ not in ("amod", "compound", "nmod", "poss") or cur.head.i == cur.i:
+            return False
+        cur = cur.head
+        if cur.ent_type_ == "PERSON":
+            return True
+    return False
 
 
 def doc_event_candidates(doc: Doc, art: Article, timexes: pd.DataFrame) -> pd.DataFrame:
@@ -1013,7 +1044,7 @@ def doc_event_candidates(doc: Doc, art: Article, timexes: pd.DataFrame) -> pd.Da
         pred = _predicate(doc, span)
         # Participants: named mentions in the predicate's clause, else in the whole sentence.
         scope = {t.i for t in pred.subtree} if pred.pos_ in ("VERB", "AUX") else {t.i for t in pred.head.subtree}
-        ents = [e for e in sent.ents if e.label_ in _PARTICIPANT_LABELS]
+        ents = [e for e in sent.ents if e.label_ in _PARTICIPANT_LABELS and not _title_modifier(e)]
         inside = [e for e in ents if e.root.i in scope]
         chosen = inside or ents
         if not chosen:
@@ -1037,25 +1068,46 @@ def event_candidates_with_names(candidates: pd.DataFrame, mentions: pd.DataFrame
     """Candidates with ``participants``: canonical entity names (``mentions.entity``) of the
     mentions overlapping each participant span, falling back to the span's own text."""
     cands = candidates.copy()
-    by_doc: dict[str, list[tuple[int, int, str]]] = {}
+    by_doc: dict[str, list[tuple[int, int, str, str]]] = {}
+    places: dict[str, str] = {}
     if mentions is not None and len(mentions):
         m = mentions
-        if "label" in m.columns:
-            m = m[~m["label"].isin(_NOT_PARTICIPANT)]
-        for doc_id, s, e, ent in zip(m["doc_id"], m["start_char"], m["end_char"], m["entity"], strict=False):
+        labels = m["label"] if "label" in m.columns else pd.Series([""] * len(m), index=m.index)
+        keep = ~labels.isin(_NOT_PARTICIPANT)
+        for doc_id, s, e, ent, lab, txt in zip(m["doc_id"][keep], m["start_char"][keep], m["end_char"][keep],
+                                               m["entity"][keep], labels[keep], m["text"][keep], strict=False):
             if isinstance(ent, str) and ent:
-                by_doc.setdefault(doc_id, []).append((int(s), int(e), ent))
+                by_doc.setdefault(doc_id, []).append((int(s), int(e), ent, lab))
+                if lab == "GPE":
+                    places.setdefault(str(txt).strip(), ent)
     names_col = []
     for doc_id, spans, texts in zip(cands["doc_id"], cands["participant_spans"], cands["participant_texts"], strict=False):
         names: list[str] = []
         for (s, e), t in zip(spans, texts, strict=False):
-            hits = [(min(e, me) - max(s, ms), ent) for ms, me, ent in by_doc.get(doc_id, []) if min(e, me) > max(s, ms)]
-            name = max(hits)[1] if hits else t
+            hits = [(min(e, me) - max(s, ms), ent, lab) for ms, me, ent, lab in by_doc.get(doc_id, [])
+                    if min(e, me) > max(s, ms)]
+            name, lab = (max(hits)[1], max(hits)[2]) if hits else (t, "")
+            if lab in ("NORP", "") and name == t:
+                name = _country_of(t, places) or name
             if name not in names:
                 names.append(name)
         names_col.append(names)
     cands["participants"] = names_col
     return cands
+
+
+def _country_of(demonym: str, places: dict[str, str]) -> str | None:
+    """The place a nationality word names, from the corpus's own GPE mentions ("North Korean" →
+    "North Korea", "Russian" → "Russia", "Ukrainian" → "Ukraine"): a place name that, less its
+    last letter, starts the word, which is at most three letters longer. No country list: only
+    places the corpus mentions are candidates, and their canonical entity is used."""
+    d = " ".join(demonym.replace("\u2019", "'").split()).removesuffix("'s")
+    best = None
+    for place, ent in places.items():
+        if len(place) >= 4 and d.startswith(place[:-1]) and 0 < len(d) - len(place) <= 3:
+            if best is None or len(place) > len(best[0]):
+                best = (place, ent)
+    return best[1] if best else None
 
 
 def _ts(v) -> pd.Timestamp:
@@ -1086,7 +1138,9 @@ def merge_events(candidates: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFra
         for cl in clusters:
             if not (cl["a"] >= r.t_a and cl["b"] <= r.t_b):  # the cluster's (narrower) range sits inside
                 continue
-            shared = len(parts & cl["parts"])
+            # Compare with the first (most precise) report only: matching on the growing union
+            # would let one crowded sentence chain unrelated events together.
+            shared = len(parts & cl["seed"])
             if shared == 0:
                 continue
             same_pred = r.predicate in cl["preds"]
@@ -1096,7 +1150,7 @@ def merge_events(candidates: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFra
             if score > best_score:
                 best, best_score = cl, score
         if best is None:
-            best = {"a": r.t_a, "b": r.t_b, "parts": set(), "names": [], "preds": [], "docs": [], "evidence": [],
+            best = {"a": r.t_a, "b": r.t_b, "seed": parts, "parts": set(), "names": [], "preds": [], "docs": [], "evidence": [],
                     "values": [], "events": [], "n": 0}
             clusters.append(best)
         best["parts"] |= parts
