@@ -666,6 +666,8 @@ def _h_duration(t: str, **_) -> Resolved | None:
     code = _UNIT_CODE[unit]
     if unit == "fortnight":
         n, code = (2 * n if n else None), "W"
+    if unit == "decade" and n is not None:  # TimeML writes "a decade" as ten years
+        n, code = 10 * n, "Y"
     time_unit = unit in ("hour", "minute")
     value = ("PT" if time_unit else "P") + (str(n) if n is not None else "X") + code
     return Resolved(value, None, None, kind="DURATION", anchor="", granularity=unit)
@@ -827,14 +829,20 @@ def find_timexes(
     vague: bool = False,
     part_of_day: bool = False,
     use_dateparser: bool = True,
+    timeml: bool = False,
 ) -> list[dict]:
     """Temporal expressions of one parsed text, in the text's own offsets, in document order.
 
     Each row holds ``start``, ``end``, ``text``, ``core_start``/``core_end`` (the expression
     without its preposition), the :class:`Resolved` fields and the ``tense`` used. ``kinds``
     selects TIMEX3 types (the chronology only needs DATE and TIME; TempEval also scores
-    DURATION and SET); ``vague`` keeps PRESENT_REF/PAST_REF-style references.
+    DURATION and SET); ``vague`` keeps PRESENT_REF/PAST_REF-style references. ``timeml=True``
+    follows TimeML annotation instead of the news table: no prepositions, every type, vague
+    references, part-of-day values, and "a day earlier" marked as the duration "a day" (TimeML
+    makes "earlier" a signal; the news table wants the date it points to).
     """
+    if timeml:
+        with_preposition, kinds, vague, part_of_day = False, ("DATE", "TIME", "DURATION", "SET"), True, True
     anchor = _as_date(published)
     kinds = set(kinds)
     rows: list[dict] = []
@@ -853,6 +861,11 @@ def find_timexes(
             continue
         if res.start is not None and res.kind in _DATE_KINDS:
             previous.append(res)
+        rel = re.fullmatch(rf"((?:{_NUM}) {_UNIT}s?) (?:earlier|later|before|after|from now|hence)", core, re.I)
+        if timeml and rel:
+            core_e = core_s + len(rel.group(1))
+            res = _h_duration(rel.group(1))
+            c = _Cand(core_s, core_e, "duration", c.source)
         if res.kind not in kinds:
             continue
         if not vague and res.value is not None and res.start is None and res.kind in _DATE_KINDS:
