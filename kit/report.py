@@ -179,7 +179,7 @@ def report(
     explicitly (default: every ``NN_*.ipynb`` in ``notebooks_dir``, the checkout's ``notebooks/``).
     A notebook that fails still gets its page (showing the error) and is marked in the index.
     """
-    from kit.build import build
+    import kit
 
     corpus = Path(corpus).resolve()
     _check_corpus(corpus)
@@ -196,7 +196,7 @@ def report(
             print(msg, file=sys.stderr, flush=True)
 
     say(f"building tables for {corpus} -> {tables_dir}")
-    built = build(corpus, tables_dir, progress=progress)
+    built = kit.build(corpus, tables_dir, progress=progress)
     rep = Report(out=out, index=out / "index.html", tables=tables_dir)
     for k, path in enumerate(paths, start=1):
         t0 = time.perf_counter()
