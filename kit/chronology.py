@@ -122,7 +122,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("century", rf"\bthe (?:\d{{1,2}}(?:st|nd|rd|th)|{'|'.join(_ORDINALS)})[- ]century\b"),
     ("quarter", rf"\b(?:the )?{_ORD}[- ]quarter(?: of (?:{_YEAR}|this year|last year|next year))?"
                 rf"|\b(?:the )?{_ORD} quarter\b|\bQ[1-4] {_YEAR}\b|\b(?:last|this|next) quarter\b"),
-    ("season", rf"\b(?:(?:last|this|next|early|late|the) )?(?:spring|summer|autumn|fall|winter)"
+    ("season", rf"\b(?:(?:early|late|mid)[- ])?(?:(?:last|this|next|the) )?(?:spring|summer|autumn|fall|winter)"
                rf"(?: (?:of )?{_YEAR})?\b"),
     ("year_rel", r"\b(?:this|last|next|the past|the last|the coming|the current|the next) "
                  r"(?:week|weekend|month|year|decade|fortnight)\b"),
@@ -217,10 +217,21 @@ def _narrow(start: date, end: date, mod: str) -> tuple[date, date, str]:
     if span <= 31:  # months: early 1-10, mid 11-20, late 21-end (the usual reading of "mid-September")
         cuts = (start, start + timedelta(days=9), start + timedelta(days=10), start + timedelta(days=19),
                 start + timedelta(days=20), end)
-    else:
-        third = span // 3
-        cuts = (start, start + timedelta(days=third - 1), start + timedelta(days=third),
-                start + timedelta(days=2 * third - 1), start + timedelta(days=2 * third), end)
+    elif span <= 366:  # seasons, quarters and years split on month boundaries (early 2011 = Jan-Apr)
+        n = (end.year - start.year) * 12 + end.month - start.month + 1
+        k = max(n // 3, 1)
+
+        def month_start(i: int) -> date:
+            y, m = _shift_month(start.year, start.month, i)
+            return date(y, m, 1)
+
+        cuts = (start, month_start(k) - timedelta(days=1), month_start(k), month_start(n - k) - timedelta(days=1),
+                month_start(n - k), end)
+    else:  # decades and centuries split on years (the early 1990s = 1990-1993)
+        n = end.year - start.year + 1
+        k = max(n * 4 // 10, 1)
+        cuts = (start, date(start.year + k - 1, 12, 31), date(start.year + k, 1, 1),
+                date(end.year - k, 12, 31), date(end.year - k + 1, 1, 1), end)
     if mod == "START":
         return cuts[0], cuts[1], mod
     if mod == "MID":
@@ -514,7 +525,7 @@ def _h_season(t: str, *, anchor: date | None, tense: str, **_) -> Resolved | Non
     a = date(y, m0, 1)
     ey, em = _shift_month(y, m0, 2)
     b = _month_range(ey, em)[1]
-    mod_m = re.match(r"(early|late)", low)
+    mod_m = re.match(r"(early|late|mid)", low)
     mod = _mod_of(mod_m.group(1)) if mod_m else ""
     a, b, mod = _narrow(a, b, mod)
     return Resolved(f"{y}-{code}", a, b, anchor=basis, granularity="season", mod=mod)
