@@ -1,0 +1,141 @@
+"""``kit report``: one HTML page per notebook with embedded, offline plotly charts, an index,
+scraped text escaped, helpful errors (the pages' rendering is checked in test_browser.py)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from kit.cli import main
+from kit.report import _blurb, export_html, find_notebooks, report
+from tests.reportrun import CORPORA, INJECTED, run_report
+
+NOTEBOOKS = find_notebooks()
+
+
+@pytest.mark.parametrize("corpus", sorted(CORPORA))
+def test_index_links_every_notebook(corpus):
+    rep = run_report(corpus)
+    index = rep.index.read_text(encoding="utf-8")
+    assert [p.notebook.name for p in rep.pages] == [p.name for p in NOTEBOOKS]
+    for page in rep.pages:
+        assert page.html.exists() and page.html.parent == rep.index.parent
+        assert f'href="{page.html.name}"' in index
+        assert page.title and page.summary, f"{page.notebook.name}: no title or opening sentence for the index"
+    n_docs = {"seeds": 5, "other": 4}[corpus]
+    assert f"{n_docs} documents" in index
+    assert (rep.tables / "documents.parquet").exists()
+
+
+@pytest.mark.parametrize("corpus", sorted(CORPORA))
+def test_pages_are_offline_and_hold_charts(corpus):
+    rep = run_report(corpus)
+    for page in rep.pages:
+        html = page.html.read_text(encoding="utf-8")
+        assert page.ok, f"{page.notebook.name} failed on {corpus}: {page.error}"
+        # plotly.js embedded exactly once (by the renderer), charts present, nothing from a CDN
+        assert html.count("window.Plotly = Plotly") == 1, page.notebook.name
+        assert page.n_figures >= 1 and len(re.findall(r'class="plotly-graph-div"', html)) == page.n_figures
+        assert html.count("Plotly.newPlot(") >= page.n_figures
+        assert not re.search(r'<script[^>]+src="https?://', html), f"{page.notebook.name} loads a script from the web"
+        assert 'href="index.html"' in html
+
+
+def test_scraped_markup_stays_text():
+    """The fixture's headline holds a <script>, its body an <img onerror>: no page may carry
+    them as markup (pandas tables escape, plotly JSON escapes; a raw Markdown/HTML display would not)."""
+    rep = run_report("other")
+    overview = next(p for p in rep.pages if p.notebook.name.startswith("00_"))
+    assert "Mayor says &lt;script&gt;document.documentElement" in overview.html.read_text(encoding="utf-8")
+    for page in rep.pages:
+        html = page.html.read_text(encoding="utf-8")
+        for payload in INJECTED:
+            assert payload not in html, f"{page.notebook.name}: scraped markup {payload!r} left unescaped"
+
+
+def test_overview_shows_seed_repairs():
+    """Seed 001's title lost its &quot; entities (`Kim Jong Un quotStable ... Russiaquot`): the
+    overview's repairs table lists them with their raw offsets."""
+    rep = run_report("seeds")
+    nb = nbformat.read(rep.out / "executed" / "00_corpus_overview.ipynb", as_version=4)
+    html_tables = "".join(o.get("data", {}).get("text/html", "") for c in nb.cells if c.cell_type == "code"
+                          for o in c.get("outputs", []))
+    assert "stripped &amp;quot; entity" in html_tables
+    assert "<td>001_2ccd8ab5c758b667</td>" in html_tables
+
+
+# --------------------------------------------------------------------------- units and errors
+
+
+def test_find_notebooks_takes_numbered_notebooks_only(tmp_path):
+    for name in ("01_b.ipynb", "00_a.ipynb", "scratch.ipynb", "1_c.ipynb", "02_c.txt"):
+        (tmp_path / name).write_text("{}")
+    assert [p.name for p in find_notebooks(tmp_path)] == ["00_a.ipynb", "01_b.ipynb"]
+    with pytest.raises(FileNotFoundError):
+        find_notebooks(tmp_path / "nope")
+
+
+@pytest.mark.parametrize(("cells", "expected"), [
+    (["# 01 · Entities\n\nWho the corpus is about. More text.", "## Next"], ("01 · Entities", "Who the corpus is about.")),
+    (["No heading here, just `text`. Second."], ("", "No heading here, just text.")),
+    ([], ("", "")),
+])
+def test_blurb(cells, expected):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")]
+                                  + [nbformat.v4.new_markdown_cell(c) for c in cells])
+    assert _blurb(nb) == expected
+
+
+def test_export_strips_cdn_scripts(tmp_path):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# T")])
+    assert export_html(nb, tmp_path / "t.html", title="T") == 0
+    html = (tmp_path / "t.html").read_text(encoding="utf-8")
+    # nbconvert's template loads MathJax and require.js from a CDN; its mermaid loader only runs for diagrams
+    assert not re.search(r'<script[^>]+src="https?://', html)
+    assert "require.min.js" not in html and "mathjax/" not in html.lower()
+    assert "&larr; newskit report index" in html
+
+
+def test_failing_notebook_gets_a_page_and_exit_1(tmp_path):
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# Broken\n\nRaises on purpose."),
+        nbformat.v4.new_code_cell('corpus = "x"\nout = None', metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell('raise ValueError("on purpose")'),
+    ])
+    path = tmp_path / "09_broken.ipynb"
+    nbformat.write(nb, path)
+    rep = report(CORPORA["other"], tmp_path / "rep", notebooks=[path], progress=False)
+    assert not rep.ok and rep.pages[0].error == "ValueError: on purpose"
+    assert "failed: ValueError: on purpose" in rep.index.read_text(encoding="utf-8")
+    assert "on purpose" in rep.pages[0].html.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("make", "message"), [
+    (lambda d: d / "does-not-exist", "corpus folder not found"),
+    (lambda d: d, "holds no .txt articles"),
+    (lambda d: (d / "a.txt").write_text("x") and d / "a.txt", "not a folder"),
+])
+def test_wrong_path_or_empty_corpus_exit_2(tmp_path, capsys, make, message):
+    corpus = make(tmp_path)
+    assert main(["report", str(corpus), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("kit: error:") and message in err
+    assert not (tmp_path / "out" / "index.html").exists()
+
+
+def test_cli_report_exit_0_and_prints_index(monkeypatch, tmp_path, capsys):
+    """The CLI path, with the notebooks swapped for a tiny one (the real ones run above)."""
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# Tiny\n\nOne line."),
+        nbformat.v4.new_code_cell('corpus = "x"\nout = None', metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("import kit\nlen(kit.load(out).documents)"),
+    ])
+    nbformat.write(nb, tmp_path / "00_tiny.ipynb")
+    monkeypatch.setattr("kit.report.NOTEBOOKS_DIR", Path(tmp_path))
+    assert main(["report", str(CORPORA["other"]), "--out", str(tmp_path / "rep")]) == 0
+    assert str(tmp_path / "rep" / "index.html") in capsys.readouterr().out
+    executed = nbformat.read(tmp_path / "rep" / "executed" / "00_tiny.ipynb", as_version=4)
+    assert executed.cells[-1].outputs[0]["data"]["text/plain"] == "4"
