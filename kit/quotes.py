@@ -55,6 +55,11 @@ REPORTING_VERBS: frozenset[str] = frozenset(textacy_constants.REPORTING_VERBS["e
     "confide", "whisper", "shout", "cry", "exclaim", "declare", "claim", "insist", "estimate",
     "calculate", "forecast", "predict", "publish", "relay", "convey", "communicate",
 }
+#: Verbs that introduce a quotation placed right next to them but report nothing on their own
+#: ("“...,” Carson continued.", "One sign read: “...”"); used only beside quote marks.
+QUOTE_CUES: frozenset[str] = frozenset({"continue", "read", "chant", "post", "begin", "go", "interrupt", "shout",
+                                        "yell", "scream", "sing", "text", "email", "muse", "sigh", "laugh",
+                                        "thank", "ask", "wonder", "finish", "conclude", "offer", "put"})
 #: Verbs that report only with a clause or a quote, never with a bare object NP: they never
 #: make an indirect quote from "X highlighted the progress" (an NP is not a statement).
 _NOUNS_OF_SPEECH = {"hope", "concern", "fear", "belief", "confidence", "view", "opinion", "doubt",
@@ -79,6 +84,7 @@ _ORG_WORDS = {"agency", "ministry", "commission", "committee", "council", "depar
               "government", "party", "army", "command", "news", "service", "bureau", "institute",
               "university", "bank", "company", "corporation", "inc", "ltd", "group", "union",
               "association", "organization", "organisation", "media", "tv", "times", "post", "press"}
+_TITLE_STOP = {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "by", "from", "vs"}
 _PRONOUNS_PERSON = {"he", "she", "him", "her"}
 _PRONOUNS_GROUP = {"they", "them", "it", "we"}
 _EXPLETIVE = {"it", "there", "this", "that", "which", "who", "what"}
@@ -270,8 +276,10 @@ def _subject(verb: Token) -> Token | None:
     v = verb
     while v is not None and seen < 4:
         for c in v.children:
+            if c.dep_ in ("nsubj", "csubj") and c.lower_ in ("who", "which", "that") and v.dep_ == "relcl":
+                return v.head  # "Smith, who said ..." -> Smith
             if c.dep_ in ("nsubj", "csubj") and c.lower_ not in _EXPLETIVE - {"this", "that"}:
-                return None if c.lower_ in ("which", "who", "that") and c.dep_ == "nsubj" and v != verb else c
+                return c
             if c.dep_ == "agent":
                 for g in c.children:
                     if g.dep_ == "pobj":
@@ -384,7 +392,8 @@ def _is_name(toks: list[Token]) -> bool:
     return 0 < len(words) <= 6 and all(t.pos_ == "PROPN" or (t.text[:1].isupper() and t.is_alpha) for t in words)
 
 
-def _find_cue_near(doc: Doc, toks: list[Token], after: bool, inside: list[tuple[int, int]]) -> Token | None:
+def _find_cue_near(doc: Doc, toks: list[Token], after: bool, inside: list[tuple[int, int]], *,
+                   any_verb: bool = False) -> Token | None:
     """A reporting verb right after a closing mark (", Lavrov said", ", said Lavrov") or right
     before an opening one ("Lavrov said: "). After the quote the verb must come within a short
     subject's reach and its subject must sit between the mark and the verb or just after it:
@@ -398,18 +407,40 @@ def _find_cue_near(doc: Doc, toks: list[Token], after: bool, inside: list[tuple[
                 break
             if t.lower_ in ("that", "which", "who") and t.dep_ in ("nsubj", "nsubjpass"):
                 break
-            if _is_reporting(t):
+            if _is_reporting(t) or t.lemma_.lower() in QUOTE_CUES:
                 sp = _subject(t)
                 if sp is not None and (toks[0].i <= sp.i < t.i or sp.i in (t.i + 1, t.i + 2, t.i + 3)):
                     return t
                 break
     else:
-        for t in reversed(toks[-10:]):
+        for t in reversed(toks[-12:]):
             if t.text in (".", "!", "?") or (t.is_space and "\n" in t.text) or in_quote(t):
                 break
-            if _is_reporting(t):
+            if _is_reporting(t) or t.lemma_.lower() in QUOTE_CUES:
+                return t
+            # "The judge turned to me:", "Clinton released the following statement:" - a clause
+            # ending in a colon introduces what its subject said, whatever the verb.
+            if any_verb and t.pos_ == "VERB" and any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children):
                 return t
     return None
+
+
+def _stray_that_clause(verb: Token) -> list[Token]:
+    """A "that"-clause the parser hung on a noun after the verb instead of on the verb: "said
+    on Friday during a news conference that he may wait" (en_core_web_sm makes it a relative
+    clause of "conference"; a real relative clause has no ``mark`` "that")."""
+    for t in verb.subtree:
+        if t.i <= verb.i or t.dep_ not in ("relcl", "acl") or t.pos_ not in ("VERB", "AUX"):
+            continue
+        if not any(c.dep_ == "mark" and c.lower_ == "that" for c in t.children):
+            continue
+        # only through nouns and prepositions of the verb's own phrase (no other verb between)
+        h = t.head
+        while h != verb and h.pos_ not in ("VERB", "AUX"):
+            h = h.head
+        if h == verb:
+            return [t]
+    return []
 
 
 def _according_to(v: Token) -> Token | None:
@@ -464,11 +495,14 @@ def _chain_cue(doc: Doc, toks: list[Token], quote_spans: list[tuple[int, int]], 
     return None, None, None
 
 
-def doc_quotes(doc: Doc, art: Article, *, keep_unattributed: bool = False) -> pd.DataFrame:
+def doc_quotes(doc: Doc, art: Article, *, keep_unattributed: bool = False, mixed: str = "fragments") -> pd.DataFrame:
     """Quotes of one parsed article: direct, partial and indirect, with raw offsets of the
     content, the speaker span, the cue and (for pronoun/role speakers) an antecedent name span.
 
     ``keep_unattributed`` also returns quoted phrases with no speaker (scare quotes, titles).
+    ``mixed`` says how a reported clause holding quoted words is returned: ``"fragments"`` (the
+    default, as the kit's reference annotations do: the quoted words as partial quotes) or
+    ``"whole"`` (the clause as one indirect quote, as PolNeAR annotates it).
     """
     text = doc.text
     pairs = pair_marks(text)
@@ -512,19 +546,38 @@ def doc_quotes(doc: Doc, art: Article, *, keep_unattributed: bool = False) -> pd
             # “...,” Lavrov said / “...” said Lavrov
             cue = _find_cue_near(doc, [t for t in after_toks if t.text != ","], True, quote_spans)
         ends_clause = text[s:e].rstrip().endswith((",", ".", "?", "!")) or text[b + 1:b + 2] in (",",)
-        if cue is None and before_toks and prefix.endswith((":", ",")):
-            cue = _find_cue_near(doc, [t for t in before_toks if t.text not in (":", ",")], False, quote_spans)
+        lead_toks, lead = before_toks, prefix
+        if not prefix:
+            # A quote opening its paragraph after "Cruz called them on it:" ending the previous one.
+            pe = p0 - 1
+            while pe > 0 and text[pe - 1].isspace():
+                pe -= 1
+            pp0, _ = _paragraph_bounds(text, max(pe - 1, 0))
+            if pe > 0 and text[pe - 1] == ":":
+                lead_toks, lead = _tokens_in(doc, pp0, pe), text[pp0:pe]
+        if cue is None and lead_toks and lead.endswith((":", ",")):
+            cue = _find_cue_near(doc, [t for t in lead_toks if t.text not in (":", ",") and not t.is_space], False,
+                                 quote_spans, any_verb=lead.endswith(":"))
         if cue is not None:
             sp = _subject(cue)
             if sp is None:
                 cue = None
         if cue is None:
             cue, sp, cue_txt = _chain_cue(doc, toks, quote_spans, s, e)
+        words = re.findall(r"[^\W\d_][\w’'-]*", text[s:e])
+        if not any(len(w) > 1 for w in words):
+            continue  # "D," "R," party letters, numbers: nothing said
+        content_words = [w for w in words if w.lower() not in _TITLE_STOP]
+        if len(content_words) >= 2 and all(w[0].isupper() for w in content_words) and not \
+                re.search(r"[.!?]\W*$", text[s:e]):
+            # Every word capitalised: the title of a show, book or slogan ("Sunday Morning
+            # Futures") - textacy's filter, kept for what it is right about.
+            q.extra["title"] = True
         full = len([t for t in toks if not t.is_punct]) >= 3 and _has_finite_verb(toks)
         if full and (starts_sentence or prefix.endswith((",", ":")) and cue is not None) and \
                 (ends_clause or not after.strip() or cue is not None):
             q.kind = "direct"
-        if cue is not None and sp is not None:
+        if cue is not None and sp is not None and not q.extra.get("title"):
             sp = _resolve_relative(sp)
             q.speaker_head = sp
             q.speaker = _speaker_span(sp)
@@ -604,14 +657,16 @@ def doc_quotes(doc: Doc, art: Article, *, keep_unattributed: bool = False) -> pd
                     if comp:
                         break
         if not comp:
+            comp = _stray_that_clause(tok)
+        if not comp:
             continue
         sp = _subject(tok)
         if sp is None:
             continue
-        if sp.lower_ in ("i", "we", "you") :
-            continue  # first/second person outside quotes: the writer or a transcript, not a source
+        if sp.lower_ == "you":
+            continue  # generic "you" ("you might say that ...") is nobody in particular
         first = min(comp[0].subtree, key=lambda t: t.i)
-        if first.lower_ in ("that", "which", "who") and first.dep_ not in ("mark",):
+        if first.lower_ in ("that", "which", "who") and first.dep_ in ("dobj", "pobj", "attr", "npadvmod"):
             continue  # a relative clause misparsed as a complement ("citing projects that X needs")
         span = _clause_content(comp[0])
         if span is None:
@@ -629,6 +684,12 @@ def doc_quotes(doc: Doc, art: Article, *, keep_unattributed: bool = False) -> pd
     kept: list[_Quote] = []
     for q in indirect:
         inner = [p for p in found if p.start < q.end and q.start < p.end]
+        if inner and mixed == "whole" and all(q.start <= p.start and p.end <= q.end for p in inner) \
+                and sum(p.end - p.start for p in inner) < 0.6 * (q.end - q.start):
+            # PolNeAR-style: the whole clause is the content; its quoted words are not separate.
+            found = [p for p in found if all(p is not x for x in inner)]
+            kept.append(q)
+            continue
         if inner:
             for p in inner:
                 if p.speaker is None and not p.headline:
@@ -648,8 +709,12 @@ def doc_quotes(doc: Doc, art: Article, *, keep_unattributed: bool = False) -> pd
             prev = found[i - 1]
             pp0, _ = _paragraph_bounds(text, prev.start)
             between = text[prev.end:q.start]
-            if prev.speaker is not None and prev.kind == "direct" and between.count("\n") <= 3 and \
-                    text[p0:q.start].strip() in ("“", '"', "‘", "'") and pp0 < p0:
+            whole_para = text[p0:q.start].strip() in ("“", '"', "‘", "'") and pp0 < p0 and between.count("\n") <= 3
+            # “...,” he continued. “...” - the attribution sits between two quotes of one paragraph
+            same_para = pp0 == p0 and len(between) < 150 and prev.speaker is not None and \
+                prev.end <= prev.speaker.start_char and prev.speaker.end_char <= q.start
+            if prev.speaker is not None and prev.kind == "direct" and (whole_para or same_para) and \
+                    not (p0 > prev.end and text[p0:q.start].strip() not in ("“", '"', "‘", "'")):
                 q.speaker, q.speaker_head, q.cue = prev.speaker, prev.speaker_head, None
                 q.extra["continuation"] = True
     return _to_frame(doc, art, found, keep_unattributed=keep_unattributed, quote_spans=quote_spans)
