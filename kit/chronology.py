@@ -1034,6 +1034,22 @@ def _describe(pred: Token, skip: set[int]) -> str:
     return out.strip(" ,.;:\u201c\u201d\"")
 
 
+def _borrowed_subject(pred: Token) -> set[int]:
+    """Tokens of the subject a subjectless predicate shares with the clause above it ("Lavrov
+    said after arriving in the capital on Wednesday": Lavrov is who arrived)."""
+    if any(c.dep_ in ("nsubj", "nsubjpass") for c in pred.children):
+        return set()
+    cur = pred
+    for _ in range(4):
+        if cur.head.i == cur.i:
+            break
+        cur = cur.head
+        subj = [c for c in cur.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subj:
+            return {t.i for t in subj[0].subtree}
+    return set()
+
+
 def _title_modifier(ent: Span) -> bool:
     """A nationality inside a person's title ("Russian Foreign Minister Sergei Lavrov"): the
     person is the participant, the adjective only describes them."""
@@ -1068,6 +1084,7 @@ def doc_event_candidates(doc: Doc, art: Article, timexes: pd.DataFrame) -> pd.Da
         pred = _predicate(doc, span)
         # Participants: named mentions in the predicate's clause, else in the whole sentence.
         scope = {t.i for t in pred.subtree} if pred.pos_ in ("VERB", "AUX") else {t.i for t in pred.head.subtree}
+        scope |= _borrowed_subject(pred)
         ents = [e for e in sent.ents if e.label_ in _PARTICIPANT_LABELS and not _title_modifier(e)]
         inside = [e for e in ents if e.root.i in scope]
         chosen = inside or ents
@@ -1111,7 +1128,8 @@ def event_candidates_with_names(candidates: pd.DataFrame, mentions: pd.DataFrame
             hits = [(min(e, me) - max(s, ms), ent, lab) for ms, me, ent, lab in by_doc.get(doc_id, [])
                     if min(e, me) > max(s, ms)]
             name, lab = (max(hits)[1], max(hits)[2]) if hits else (t, "")
-            if lab in ("NORP", "") and name == t:
+            if lab in ("NORP", ""):
+                # A nationality stands for its country when the corpus names that country.
                 name = _country_of(t, places) or name
             if name not in names:
                 names.append(name)
@@ -1145,10 +1163,11 @@ def merge_events(candidates: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFra
     "in September" and "September 13") and they share a participant, and either share the
     predicate or two participants. Narrow candidates are placed first, so the event keeps the
     most precise date reported. Extra columns: ``predicate``, ``n_sources``, ``values``
-    (every date value reported) and ``candidates`` (how many sentences).
+    (every date value reported), ``reports`` (``doc_id: expression (value)`` per source) and
+    ``n_candidates`` (how many sentences).
     """
     if candidates is None or not len(candidates):
-        return pd.DataFrame(columns=EVENT_COLUMNS + ["predicate", "n_sources", "values", "n_candidates"])
+        return pd.DataFrame(columns=EVENT_COLUMNS + ["predicate", "n_sources", "values", "reports", "n_candidates"])
     cands = event_candidates_with_names(candidates, mentions)
     cands = cands[cands["date_start"].notna()].copy()
     cands["t_a"] = cands["date_start"].map(_ts)
@@ -1175,7 +1194,7 @@ def merge_events(candidates: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFra
                 best, best_score = cl, score
         if best is None:
             best = {"a": r.t_a, "b": r.t_b, "seed": parts, "parts": set(), "names": [], "preds": [], "docs": [], "evidence": [],
-                    "values": [], "events": [], "n": 0}
+                    "values": [], "events": [], "reports": [], "n": 0}
             clusters.append(best)
         best["parts"] |= parts
         best["names"] += [p for p in r.participants if p not in best["names"]]
@@ -1186,6 +1205,7 @@ def merge_events(candidates: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFra
             best["evidence"].append(r.evidence)
         if r.value not in best["values"]:
             best["values"].append(r.value)
+        best["reports"].append(f"{r.doc_id}: {r.timex_text} ({r.value})")
         best["events"].append(r.event)
         best["n"] += 1
     rows = []
@@ -1194,34 +1214,32 @@ def merge_events(candidates: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFra
         rows.append({"event": cl["events"][0], "date_start": cl["a"], "date_end": cl["b"],
                      "participants": cl["names"], "reported_in": sorted(cl["docs"]), "evidence": cl["evidence"],
                      "predicate": pred, "n_sources": len(cl["docs"]), "values": cl["values"],
-                     "n_candidates": cl["n"]})
+                     "reports": list(dict.fromkeys(cl["reports"])), "n_candidates": cl["n"]})
     out = pd.DataFrame(rows)
     out.insert(0, "event_id", [f"V{i:04d}" for i in range(len(out))])
     return out
 
 
-def date_disagreements(candidates: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
-    """Where articles disagree about a date: pairs of candidates from different articles with the
-    same predicate and at least two shared participants (or the same single one) whose date
-    ranges do not overlap at all."""
-    cols = ["predicate", "participants", "doc_a", "value_a", "text_a", "doc_b", "value_b", "text_b"]
-    if candidates is None or not len(candidates):
+def date_disagreements(events: pd.DataFrame) -> pd.DataFrame:
+    """Where articles disagree about a date: pairs of events (from :func:`merge_events`) with the
+    same predicate and participants in common (two, or all of the smaller list) whose date
+    ranges do not overlap, reported by different articles. A coarser date that holds a finer
+    one ("in September" / "September 13") is not a disagreement: merging already joined them."""
+    cols = ["predicate", "participants", "event_a", "dates_a", "reported_a", "event_b", "dates_b", "reported_b"]
+    if events is None or not len(events) or "predicate" not in events.columns:
         return pd.DataFrame(columns=cols)
-    c = event_candidates_with_names(candidates, mentions)
-    c = c[c["date_start"].notna()].reset_index(drop=True)
+    recs = events.to_dict("records")
     rows = []
-    for _, grp in c.groupby("predicate"):
-        recs = grp.to_dict("records")
-        for i, x in enumerate(recs):
-            for y in recs[i + 1:]:
-                if x["doc_id"] == y["doc_id"]:
-                    continue
-                shared = set(x["participants"]) & set(y["participants"])
-                need = min(2, len(x["participants"]), len(y["participants"]))
-                if not shared or len(shared) < need:
-                    continue
-                if _ts(x["date_end"]) < _ts(y["date_start"]) or _ts(y["date_end"]) < _ts(x["date_start"]):
-                    rows.append({"predicate": x["predicate"], "participants": sorted(shared),
-                                 "doc_a": x["doc_id"], "value_a": x["value"], "text_a": x["timex_text"],
-                                 "doc_b": y["doc_id"], "value_b": y["value"], "text_b": y["timex_text"]})
+    for i, x in enumerate(recs):
+        for y in recs[i + 1:]:
+            if x["predicate"] != y["predicate"] or set(x["reported_in"]) == set(y["reported_in"]):
+                continue
+            shared = set(x["participants"]) & set(y["participants"])
+            if not shared or len(shared) < min(2, len(x["participants"]), len(y["participants"])):
+                continue
+            if _ts(x["date_end"]) < _ts(y["date_start"]) or _ts(y["date_end"]) < _ts(x["date_start"]):
+                rows.append({"predicate": x["predicate"], "participants": sorted(shared),
+                             "event_a": x["event"], "dates_a": ", ".join(map(str, x.get("values") or [])),
+                             "reported_a": list(x["reported_in"]), "event_b": y["event"],
+                             "dates_b": ", ".join(map(str, y.get("values") or [])), "reported_b": list(y["reported_in"])})
     return pd.DataFrame(rows, columns=cols)

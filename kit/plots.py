@@ -202,3 +202,90 @@ def save(fig: go.Figure, path: str | Path, *, width: int = 1000, height: int | N
 
 
 # ============================================================================ chronology
+
+
+def _chr_short(s: str, n: int = 60) -> str:
+    s = " ".join(str(s or "").split())
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+def _chr_list(v) -> list:
+    if v is None or isinstance(v, float):
+        return []
+    return list(v)
+
+
+def event_timeline(events: pd.DataFrame, *, max_events: int = 60, min_sources: int = 1) -> go.Figure:
+    """The events as bars over their date ranges (one row each, earliest at the top), coloured by
+    how many articles report them; hover shows participants, sources and every date reported."""
+    ev = events.copy() if events is not None else pd.DataFrame()
+    if ev.empty or "date_start" not in ev.columns:
+        return go.Figure().update_layout(title="No dated events found")
+    ev = ev[ev["date_start"].notna()]
+    ev["n_sources"] = ev["reported_in"].map(lambda v: len(_chr_list(v)))
+    ev = ev[ev["n_sources"] >= min_sources]
+    ev = ev.sort_values(["n_sources", "date_start"], ascending=[False, True]).head(max_events)
+    ev = ev.sort_values(["date_start", "date_end"])
+    ev["start"] = pd.to_datetime(ev["date_start"])
+    # A one-day event still needs a visible bar: the range is inclusive, so end + 1 day.
+    ev["end"] = pd.to_datetime(ev["date_end"]).fillna(ev["start"]) + pd.Timedelta(days=1)
+    ev["label"] = [f"{_chr_short(e, 48)} ({pd.Timestamp(a).date()})" for e, a in zip(ev["event"], ev["start"], strict=False)]
+    ev["participants_"] = ev["participants"].map(lambda v: ", ".join(_chr_list(v)[:8]))
+    ev["sources"] = ev["reported_in"].map(lambda v: ", ".join(_chr_list(v)))
+    ev["dates reported"] = (ev["values"] if "values" in ev.columns else ev["date_start"]).map(
+        lambda v: ", ".join(map(str, _chr_list(v))) if not isinstance(v, pd.Timestamp) else str(v.date()))
+    ev["articles"] = ev["n_sources"].astype(str)
+    fig = px.timeline(ev, x_start="start", x_end="end", y="label", color="articles",
+                      hover_data={"participants_": True, "sources": True, "dates reported": True, "label": False,
+                                  "start": False, "end": False, "articles": True},
+                      labels={"participants_": "participants", "label": "event", "articles": "articles reporting"},
+                      color_discrete_sequence=px.colors.sequential.Blues_r,
+                      category_orders={"articles": sorted(ev["articles"].unique(), key=int, reverse=True),
+                                       "label": list(ev["label"])})
+    fig.update_yaxes(autorange="reversed", title=None)
+    fig.update_layout(title="Events by date (bar = date range reported; colour = number of articles)",
+                      height=max(320, 28 * len(ev) + 140), margin={"l": 10, "r": 10, "t": 60, "b": 40})
+    return fig
+
+
+def timexes_by_article(timexes: pd.DataFrame, documents: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every temporal expression per article: its text, TIMEX3 value, date range and what it was
+    resolved against (publication date, the previous date, or nothing when the article is undated)."""
+    cols = ["doc_id", "text", "value", "date_start", "date_end", "anchor", "tense", "start_char", "end_char"]
+    if timexes is None or timexes.empty:
+        return pd.DataFrame(columns=cols)
+    tx = timexes.reindex(columns=cols).copy()
+    for c in ("date_start", "date_end"):
+        tx[c] = pd.to_datetime(tx[c]).dt.date
+    if documents is not None and "published" in documents.columns:
+        pub = documents.set_index("doc_id")["published"]
+        tx.insert(1, "published", tx["doc_id"].map(lambda d: None if pd.isna(pub.get(d)) else pd.Timestamp(pub.get(d)).date()))
+    return tx.sort_values(["doc_id", "start_char"]).reset_index(drop=True)
+
+
+def timex_ranges(timexes: pd.DataFrame) -> go.Figure:
+    """Each article's resolved dates as bars (one row per article): where articles point in time."""
+    tx = timexes[timexes["date_start"].notna()].copy() if timexes is not None and len(timexes) else pd.DataFrame()
+    if tx.empty:
+        return go.Figure().update_layout(title="No resolved dates")
+    tx["start"] = pd.to_datetime(tx["date_start"])
+    tx["end"] = pd.to_datetime(tx["date_end"]) + pd.Timedelta(days=1)
+    fig = px.timeline(tx, x_start="start", x_end="end", y="doc_id", color="value" if tx["value"].nunique() <= 24 else None,
+                      hover_data={"text": True, "value": True, "anchor": True, "start": False, "end": False},
+                      opacity=0.6)
+    fig.update_yaxes(autorange="reversed", title=None)
+    fig.update_layout(title="Dates each article mentions", height=max(260, 40 * tx["doc_id"].nunique() + 140),
+                      showlegend=False)
+    return fig
+
+
+def event_sources(events: pd.DataFrame) -> pd.DataFrame:
+    """One row per event and article: which expression that article used for the date (the
+    merged event keeps the most precise one; this shows what each source said)."""
+    rows = []
+    for r in (events.itertuples() if events is not None else []):
+        for rep in _chr_list(getattr(r, "reports", None)):
+            doc, _, said = str(rep).partition(": ")
+            rows.append({"event_id": r.event_id, "event": r.event, "date_start": pd.Timestamp(r.date_start).date(),
+                         "date_end": pd.Timestamp(r.date_end).date(), "doc_id": doc, "said": said})
+    return pd.DataFrame(rows, columns=["event_id", "event", "date_start", "date_end", "doc_id", "said"])
