@@ -18,7 +18,8 @@ install: $(STAMP)
 build: $(STAMP)
 	$(PY) -m kit build $(CORPUS) --out $(OUT)
 
-report: build
+# Builds the tables into reports/tables (cached) and runs every notebooks/NN_*.ipynb on them.
+report: $(STAMP)
 	$(PY) -m kit report $(CORPUS) --out reports
 
 test: $(STAMP)
