@@ -48,6 +48,7 @@ A YAML file (``.yaml``/``.yml``) with the same actions as keys is accepted too::
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import re
 import unicodedata
@@ -161,7 +162,11 @@ CAPITALS: dict[str, str] = {
 }
 
 _CORP_SUFFIXES = {"inc", "incorporated", "corp", "corporation", "co", "ltd", "limited", "llc",
-                  "plc", "ag", "sa", "nv", "gmbh", "company"}
+                  "plc", "ag", "sa", "nv", "gmbh", "company", "group", "holdings", "holding", "spa",
+                  "se", "bv", "pty", "lp", "llp"}
+#: Abbreviated country names that open longer names ("US Air Force" = "United States Air Force").
+_COUNTRY_PREFIXES = {"us": ("united", "states"), "usa": ("united", "states"), "uk": ("united", "kingdom"),
+                     "eu": ("european", "union"), "un": ("united", "nations")}
 _DIRECTIONS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western",
                "new", "old", "upper", "lower", "greater"}
 _ACRONYM_SKIP = {"of", "the", "and", "for", "de", "&", "on", "in"}
@@ -193,6 +198,7 @@ def _strip_possessive(s: str) -> str:
     return s
 
 
+@functools.lru_cache(maxsize=65536)
 def name_key(text: str) -> tuple[str, ...]:
     """The clustering key of a name: possessive, leading article, accents, case, hyphens,
     periods of acronyms, middle initials and company suffixes ignored; romanisation variants
@@ -208,7 +214,14 @@ def name_key(text: str) -> tuple[str, ...]:
         toks = [t for t in toks if len(t) > 1 or t == "&"] or toks  # middle initials
     while len(toks) > 1 and toks[-1] in _CORP_SUFFIXES:
         toks = toks[:-1]
+    if len(toks) > 1 and toks[0] in _COUNTRY_PREFIXES:
+        toks = [*_COUNTRY_PREFIXES[toks[0]], *toks[1:]]
     return tuple(_translit(t) for t in toks)
+
+
+@functools.lru_cache(maxsize=1)
+def _country_keys() -> frozenset:
+    return frozenset(name_key(a) for canon, alts in COUNTRY_ALIASES.items() for a in [canon, *alts])
 
 
 def _role_key(text: str) -> str:
@@ -339,7 +352,7 @@ def doc_mentions(doc: Doc, art: Article) -> pd.DataFrame:
     cands = [p for c in cands for p in _split_role_prefix(doc, c)]
     cands.extend(_names_after_roles(doc, cands))
     cands = [_extend_name(doc, c, cands) for c in cands]
-    cands.extend(_gazetteer(text, cands))
+    cands.extend(_gazetteer(text, cands, in_headline))
     cands = _dedupe(cands)
     cands = [_with_possessive(text, c) for c in cands]
     cands = [c for c in cands if re.search(r"[A-Za-z]", text[c.start:c.end])
@@ -449,8 +462,17 @@ def _split_role_prefix(doc: Doc, c: _Cand) -> list[_Cand]:
     rest = doc[h.i + 1: span.end]
     if not rest or not all(_capitalised(t) or t.tag_ == "HYPH" or t.tag_ == "POS" for t in rest):
         return [c]
-    name = _Cand(rest[0].idx, c.end, "PERSON", forced=True)
-    return [name]  # the role itself is found again by _roles from the parse
+    out = [_Cand(rest[0].idx, c.end, "PERSON", forced=True)]  # the role is found again by _roles
+    # keep what comes before the title: the organisation or country of "Apple CEO Steve Jobs"
+    pre = doc[span.start: heads[0].i]
+    while len(pre) and (pre[-1].is_punct or not _capitalised(pre[-1])):
+        pre = pre[:-1]
+    if len(pre) and all(_capitalised(t) or t.tag_ in ("HYPH", "POS", "CC") for t in pre):
+        s, e = pre.start_char, pre.end_char
+        label = ("GPE" if name_key(pre.text) in _country_keys() else
+                 "NORP" if all(t.tag_ == "JJ" for t in pre) else "ORG")
+        out.insert(0, _Cand(s, e, label))
+    return out
 
 
 def _names_after_roles(doc: Doc, cands: list[_Cand]) -> list[_Cand]:
@@ -504,7 +526,10 @@ def _extend_name(doc: Doc, c: _Cand, cands: list[_Cand]) -> _Cand:
     return _Cand(c.start, end, c.label, forced=c.forced)
 
 
-def _gazetteer(text: str, cands: list[_Cand]) -> list[_Cand]:
+_CAP_WORD = re.compile(r" ([A-Z][\w’'&.-]*)")
+
+
+def _gazetteer(text: str, cands: list[_Cand], in_headline) -> list[_Cand]:
     """Find again, in the whole document, names the NER tagged somewhere in it (spaCy misses
     "Russia" in "North Korea-Russia relations" while tagging it elsewhere)."""
     names: dict[str, str] = {}
@@ -523,9 +548,16 @@ def _gazetteer(text: str, cands: list[_Cand]) -> list[_Cand]:
             if any(covered[s:e]):
                 continue
             before = text[max(0, s - 30):s]
-            after = text[e:e + 30]
             # part of a longer capitalised name ("Korea" in "North Korea"): leave it
-            if re.search(r"[A-Z][\w’'.]*\s$", before) or re.match(r"\s[A-Z]", after):
+            if re.search(r"[A-Z][\w’'.]*[ \t]\Z", before):
+                continue
+            # a name that opens a longer capitalised run spaCy missed ("Apple Computer today")
+            # is that longer name, up to a title word ("Apple CEO")
+            while (w := _CAP_WORD.match(text, e)) is not None:
+                if w.group(1).lower().rstrip(".") in ROLE_HEADS or any(covered[w.start():w.end()]):
+                    break
+                e = w.end()
+            if e > m.end() and (in_headline(s) or text[e - 1] == "."):
                 continue
             out.append(_Cand(s, e, names[nm]))
             for i in range(s, e):
@@ -800,13 +832,16 @@ def resolve(
     mention_root: dict[int, object] = {}
     single = names[names["_key"].map(len) == 1]
     for idx, d, key in zip(single.index, single["doc_id"], single["_key"]):
-        if key in country_of or person_share(key) == 0 and form_labels[key].most_common(1)[0][0] in (
-                "GPE", "LOC", "NORP", "FAC"):
+        if key in country_of:
             continue
         cands = {uf.find(k) for k in part_index.get(key[0], ())}
         if not cands:
             continue
         in_doc = {r: doc_full[d][r] for r in cands if doc_full[d][r]}
+        # without the full name in the document, a word that is mostly something else
+        # (Ford, Apple, Washington) is not taken for a surname
+        if not in_doc and person_share(key) < 0.2:
+            continue
         pick = None
         if len(in_doc) == 1:
             pick = next(iter(in_doc))
@@ -818,6 +853,43 @@ def resolve(
             pick = next(iter(cands))
         if pick is not None:
             mention_root[idx] = pick
+
+    # short organisation names: "Northrop" for "Northrop Grumman", "Dow" for "Dow Jones". A name
+    # that opens exactly one longer organisation name of its documents is that organisation;
+    # when the whole corpus has only that candidate, every mention of it is. Longer names that
+    # add a number or are products ("Airbus A380") are models, not the company.
+    def major(key: tuple) -> str:
+        c = form_labels.get(key)
+        return c.most_common(1)[0][0] if c else ""
+
+    org_like = {"ORG", "FAC", "EVENT", "WORK_OF_ART", "LAW"}
+    longer: dict[tuple, set] = defaultdict(set)
+    for k2 in form_count:
+        if len(k2) < 2 or major(k2) not in org_like or k2 in country_of or any(c.isdigit() for t in k2 for c in t):
+            continue
+        for n_pre in range(1, len(k2)):
+            longer[k2[:n_pre]].add(k2)
+    doc_forms: dict[str, set] = defaultdict(set)
+    for d, key in zip(names["doc_id"], names["_key"]):
+        doc_forms[d].add(key)
+    for k1 in list(form_count):
+        if k1 not in longer or major(k1) not in org_like or k1 in country_of or not form_labels.get(k1):
+            continue
+        # the short form must not dwarf the long one: "GM" (24) is not "GM Europe" (1)
+        cand_forms = {k for k in longer[k1] if form_count[k1] <= 2 * form_count[k]}
+        if not cand_forms:
+            continue
+        roots = {uf.find(k) for k in cand_forms} - {uf.find(k1)}
+        rows_k1 = names.index[names["_key"] == k1]
+        together = [d for d in set(names.loc[rows_k1, "doc_id"]) if doc_forms[d] & cand_forms]
+        if len(roots) == 1 and together:
+            uf.union(next(iter(roots)), k1)
+            continue
+        for idx in rows_k1:
+            d = names.at[idx, "doc_id"]
+            here = {uf.find(k) for k in doc_forms[d] & cand_forms}
+            if len(here) == 1:
+                mention_root[idx] = next(iter(here))
 
     # misspelt surnames: a one-off one-word person name one letter away from the first or last
     # word of exactly one person named in the same document ("Koh" for "Noh")
