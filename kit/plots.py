@@ -69,6 +69,15 @@ def _doc_frame(documents: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+def document_table(documents: pd.DataFrame) -> pd.DataFrame:
+    """The documents table for reading: metadata columns, the date as a day, problems counted."""
+    df = documents.copy()
+    df["published"] = pd.to_datetime(df["published"], utc=True).dt.strftime("%Y-%m-%d").fillna("")
+    df["problems"] = df["problems"].map(lambda p: len(p) if p is not None else 0)
+    cols = ["doc_id", "title", "outlet", "author", "published", "published_basis", "n_words", "problems"]
+    return df[[c for c in cols if c in df.columns]]
+
+
 def articles_by_outlet_date(documents: pd.DataFrame) -> go.Figure:
     """Bar chart: number of articles per publication date, stacked by outlet (undated last)."""
     df = _doc_frame(documents)
