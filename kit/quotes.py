@@ -165,11 +165,12 @@ def pair_marks(text: str, *, max_paragraphs: int = 6) -> list[tuple[int, int]]:
     for family in ("double", "single"):
         fam = [m for m in marks if m.family == family]
         pending: int | None = None  # offset of the open mark
+        last = 0  # the open mark or the latest re-opening mark of a quote spanning paragraphs
         spanned = 0
         for k, m in enumerate(fam):
             # Paragraph boundary between the pending open mark and this one?
             if pending is not None:
-                gap = text[pending:m.pos]
+                gap = text[max(pending, last):m.pos]
                 breaks = gap.count("\n\n") + (1 if "\n" in gap and "\n\n" not in gap else 0)
                 if breaks:
                     para_start = text.rfind("\n", 0, m.pos) + 1
@@ -180,6 +181,7 @@ def pair_marks(text: str, *, max_paragraphs: int = 6) -> list[tuple[int, int]]:
                     first_in_para = all(x.pos < para_start or x.pos >= m.pos for x in fam[:k])
                     if reopens and spanned + breaks <= max_paragraphs and first_in_para:
                         spanned += breaks
+                        last = m.pos
                         continue
                     opening, closing = _context(text, m.pos)
                     if not (first_in_para and (m.glyph == "close" or (closing and not opening))
@@ -332,6 +334,10 @@ def _cue_text(verb: Token) -> tuple[str, int, int]:
     """The cue as written: the verb, its particle ("pointed out") and a noun of speech it takes
     ("expressed hope", "expressed concern")."""
     toks = [verb]
+    h = verb.head.head if verb.head.lower_ == "as" and verb.dep_ == "pcomp" else verb.head
+    if verb.dep_ in ("advcl", "pcomp", "xcomp") and h.lemma_.lower() in ("quote", "cite") and h.i < verb.i:
+        # "was quoted as saying": the whole passive frame is the cue
+        toks += [h] + [c for c in h.children if c.dep_ in ("auxpass", "aux") and c.i < h.i]
     for c in verb.children:
         if c.dep_ == "prt" or (c.dep_ == "dobj" and c.lemma_.lower() in _NOUNS_OF_SPEECH and c.i == verb.i + 1):
             toks.append(c)
@@ -642,9 +648,13 @@ def doc_quotes(doc: Doc, art: Article, *, keep_unattributed: bool = False, mixed
             q = _Quote(kind="indirect", start=rest[0].idx, end=rest[-1].idx + len(rest[-1].text))
             q.speaker_head = sp
             q.speaker = _speaker_span(sp)
-            q.cue = text[sub[0].idx:(sp.idx if sp.i > tok.i else tok.idx + len(tok.text))].strip() \
-                if sp.i > tok.i else text[tok.idx:tok.idx + len(tok.text)]
-            q.cue_span = (sub[0].idx, sub[0].idx + len(q.cue))
+            q.speaker = _speaker_span(sp)
+            if sp.i > tok.i:  # "as reported by X": the cue runs up to the speaker
+                q.cue_span = (sub[0].idx, q.speaker.start_char)
+            else:  # "as X reported"
+                q.cue_span = (tok.idx, tok.idx + len(tok.text))
+            q.cue = text[q.cue_span[0]:q.cue_span[1]].rstrip()
+            q.cue_span = (q.cue_span[0], q.cue_span[0] + len(q.cue))
             indirect.append(q)
             continue
         comp = [c for c in tok.children if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX")]
