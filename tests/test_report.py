@@ -139,3 +139,37 @@ def test_cli_report_exit_0_and_prints_index(monkeypatch, tmp_path, capsys):
     assert str(tmp_path / "rep" / "index.html") in capsys.readouterr().out
     executed = nbformat.read(tmp_path / "rep" / "executed" / "00_tiny.ipynb", as_version=4)
     assert executed.cells[-1].outputs[0]["data"]["text/plain"] == "4"
+
+
+# --------------------------------------------------------------------------- static pictures
+
+
+def test_save_html_needs_nothing_and_static_export_explains_what_is_missing(tmp_path, monkeypatch):
+    import sys
+
+    import plotly.express as px
+
+    from kit.plots import save
+
+    fig = px.bar(x=["a", "b"], y=[1, 2])
+    page = save(fig, tmp_path / "fig.html")
+    assert "Plotly.newPlot" in page.read_text(encoding="utf-8")
+    monkeypatch.setitem(sys.modules, "kaleido", None)  # as if the `export` extra were not installed
+    with pytest.raises(RuntimeError, match=r"newskit\[export\]"):
+        save(fig, tmp_path / "fig.png")
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg"])
+def test_save_static_picture(tmp_path, suffix):
+    pytest.importorskip("kaleido", reason="static export needs the `export` extra (kaleido)")
+    from kit.report import find_chromium
+
+    if find_chromium() is None:
+        pytest.skip("static export needs a Chromium (apt-get install chromium)")
+    import plotly.express as px
+
+    from kit.plots import save
+
+    out = save(px.bar(x=["a", "b"], y=[1, 2], title="two bars"), tmp_path / f"fig{suffix}", width=400, height=300)
+    data = out.read_bytes()
+    assert data.startswith(b"\x89PNG") if suffix == ".png" else b"<svg" in data[:500] and b"two bars" in data
