@@ -1220,11 +1220,12 @@ def merge_events(candidates: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFra
     return out
 
 
-def date_disagreements(events: pd.DataFrame) -> pd.DataFrame:
+def date_disagreements(events: pd.DataFrame, *, max_gap_days: int = 31) -> pd.DataFrame:
     """Where articles disagree about a date: pairs of events (from :func:`merge_events`) with the
     same predicate and participants in common (two, or all of the smaller list) whose date
-    ranges do not overlap, reported by different articles. A coarser date that holds a finer
-    one ("in September" / "September 13") is not a disagreement: merging already joined them."""
+    ranges do not overlap but lie within ``max_gap_days`` of each other, reported by different
+    articles. A coarser date that holds a finer one ("in September" / "September 13") is not a
+    disagreement: merging already joined them."""
     cols = ["predicate", "participants", "event_a", "dates_a", "reported_a", "event_b", "dates_b", "reported_b"]
     if events is None or not len(events) or "predicate" not in events.columns:
         return pd.DataFrame(columns=cols)
@@ -1237,7 +1238,10 @@ def date_disagreements(events: pd.DataFrame) -> pd.DataFrame:
             shared = set(x["participants"]) & set(y["participants"])
             if not shared or len(shared) < min(2, len(x["participants"]), len(y["participants"])):
                 continue
-            if _ts(x["date_end"]) < _ts(y["date_start"]) or _ts(y["date_end"]) < _ts(x["date_start"]):
+            gap = max((_ts(y["date_start"]) - _ts(x["date_end"])).days, (_ts(x["date_start"]) - _ts(y["date_end"])).days)
+            # Dates that do not overlap, but not so far apart that they are plainly two occasions
+            # (a September summit and a November commission are both "meetings" of the same pair).
+            if 0 < gap <= max_gap_days:
                 rows.append({"predicate": x["predicate"], "participants": sorted(shared),
                              "event_a": x["event"], "dates_a": ", ".join(map(str, x.get("values") or [])),
                              "reported_a": list(x["reported_in"]), "event_b": y["event"],

@@ -209,6 +209,90 @@ def save(fig: go.Figure, path: str | Path, *, width: int = 1000, height: int | N
 
 # ============================================================================ quotes
 
+_UNKNOWN_SPEAKER = "(speaker unknown)"
+_KIND_COLORS = {"direct": "#08519c", "partial": "#6baed6", "indirect": "#fd8d3c"}
+_KIND_ORDER = ["direct", "partial", "indirect"]
+
+
+def _quote_frame(quotes: pd.DataFrame, documents: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Quotes with a display speaker (unknown ones named as such) and the article's outlet."""
+    df = quotes.copy()
+    df["speaker"] = df["speaker"].fillna("").astype(str).str.strip().replace("", _UNKNOWN_SPEAKER)
+    if documents is not None and len(documents) and "outlet" in documents:
+        outlets = dict(zip(documents["doc_id"], documents["outlet"].fillna("").astype(str).str.strip()))
+        df["outlet"] = df["doc_id"].map(outlets).fillna("").replace("", _UNKNOWN_OUTLET)
+    else:
+        df["outlet"] = _UNKNOWN_OUTLET
+    return df
+
+
+def quotes_by_speaker(quotes: pd.DataFrame, *, top: int = 15) -> go.Figure:
+    """Horizontal bars: how often each speaker is quoted, split by kind (direct / partial /
+    indirect); the ``top`` most quoted speakers, unknown speakers as one bar."""
+    df = _quote_frame(quotes)
+    counts = df.groupby(["speaker", "kind"]).size().reset_index(name="quotes")
+    order = counts.groupby("speaker")["quotes"].sum().sort_values(ascending=False).head(top).index.tolist()
+    counts = counts[counts["speaker"].isin(order)]
+    fig = px.bar(counts, x="quotes", y="speaker", color="kind", orientation="h", title="Who is quoted, and how",
+                 color_discrete_map=_KIND_COLORS, category_orders={"speaker": order, "kind": _KIND_ORDER},
+                 labels={"quotes": "quotes", "speaker": "speaker (canonical entity)"})
+    fig.update_layout(legend_title_text="kind")
+    return fig
+
+
+def quotes_by_outlet(quotes: pd.DataFrame, documents: pd.DataFrame) -> go.Figure:
+    """Stacked bars: quotes per outlet by kind - which outlets report speech verbatim and which
+    paraphrase it."""
+    df = _quote_frame(quotes, documents)
+    counts = df.groupby(["outlet", "kind"]).size().reset_index(name="quotes")
+    fig = px.bar(counts, x="outlet", y="quotes", color="kind", title="Quotes per outlet, by kind",
+                 color_discrete_map=_KIND_COLORS, category_orders={"kind": _KIND_ORDER},
+                 labels={"outlet": "outlet", "quotes": "quotes"})
+    fig.update_xaxes(type="category")
+    return fig
+
+
+def quote_table(quotes: pd.DataFrame, documents: pd.DataFrame | None = None, *, max_chars: int = 160) -> pd.DataFrame:
+    """The quotes for reading: outlet, speaker, cue, kind and the (shortened) quote, in text order."""
+    df = _quote_frame(quotes, documents)
+    df["quote"] = df["quote"].astype(str).map(lambda t: " ".join(t.split())).map(
+        lambda t: t if len(t) <= max_chars else t[:max_chars - 1] + "…")
+    df = df.sort_values(["doc_id", "start_char"])
+    cols = ["outlet", "doc_id", "speaker", "speaker_text", "cue", "kind", "quote"]
+    return df[[c for c in cols if c in df.columns]].reset_index(drop=True)
+
+
+def speaker_outlet_counts(quotes: pd.DataFrame, documents: pd.DataFrame, *, top: int = 10) -> pd.DataFrame:
+    """Speaker x outlet table of quote counts for the ``top`` known speakers."""
+    df = _quote_frame(quotes, documents)
+    df = df[df["speaker"] != _UNKNOWN_SPEAKER]
+    keep = df["speaker"].value_counts().head(top).index
+    df = df[df["speaker"].isin(keep)]
+    if df.empty:
+        return pd.DataFrame()
+    tab = df.pivot_table(index="speaker", columns="outlet", values="quote_id", aggfunc="count", fill_value=0)
+    return tab.loc[tab.sum(axis=1).sort_values(ascending=False).index]
+
+
+def speakers_across_outlets(quotes: pd.DataFrame, documents: pd.DataFrame, *, top: int = 10) -> go.Figure:
+    """Heatmap: how often each of the ``top`` speakers is quoted by each outlet (hover shows the
+    count); the same person can be quoted at length by one outlet and paraphrased by another."""
+    tab = speaker_outlet_counts(quotes, documents, top=top)
+    if tab.empty:
+        return go.Figure().update_layout(title="Speakers across outlets (no attributed quotes)")
+    fig = px.imshow(tab, text_auto=True, aspect="auto", color_continuous_scale="Blues",
+                    labels={"x": "outlet", "y": "speaker", "color": "quotes"}, title="Speakers across outlets")
+    return fig
+
+
+def speaker_kinds_by_outlet(quotes: pd.DataFrame, documents: pd.DataFrame, speaker: str) -> go.Figure:
+    """Stacked bars for one speaker: per outlet, how many quotes of each kind."""
+    df = _quote_frame(quotes, documents)
+    df = df[df["speaker"] == speaker]
+    counts = df.groupby(["outlet", "kind"]).size().reset_index(name="quotes")
+    return px.bar(counts, x="outlet", y="quotes", color="kind", color_discrete_map=_KIND_COLORS,
+                  category_orders={"kind": _KIND_ORDER}, title=f"How outlets quote {speaker}")
+
 
 # ============================================================================ chronology
 
@@ -244,14 +328,21 @@ def event_timeline(events: pd.DataFrame, *, max_events: int = 60, min_sources: i
     ev["dates reported"] = (ev["values"] if "values" in ev.columns else ev["date_start"]).map(
         lambda v: ", ".join(map(str, _chr_list(v))) if not isinstance(v, pd.Timestamp) else str(v.date()))
     ev["articles"] = ev["n_sources"].astype(str)
+    shades = ["#9ecae1", "#4292c6", "#2171b5", "#08519c", "#08306b"]
     fig = px.timeline(ev, x_start="start", x_end="end", y="label", color="articles",
                       hover_data={"participants_": True, "sources": True, "dates reported": True, "label": False,
                                   "start": False, "end": False, "articles": True},
                       labels={"participants_": "participants", "label": "event", "articles": "articles reporting"},
-                      color_discrete_sequence=px.colors.sequential.Blues_r,
+                      color_discrete_map={str(k): shades[min(k, len(shades)) - 1] for k in range(1, 40)},
                       category_orders={"articles": sorted(ev["articles"].unique(), key=int, reverse=True),
                                        "label": list(ev["label"])})
-    fig.update_yaxes(autorange="reversed", title=None)
+    # Day-long bars vanish on a multi-year axis: mark short ranges with a dot at their middle.
+    short = ev[(ev["end"] - ev["start"]) <= pd.Timedelta(days=8)]
+    if len(short):
+        fig.add_trace(go.Scatter(x=short["start"] + (short["end"] - short["start"]) / 2, y=short["label"], mode="markers",
+                                 marker={"symbol": "diamond", "size": 9, "color": "#08306b"}, showlegend=False,
+                                 hoverinfo="skip"))
+    fig.update_yaxes(title=None, categoryorder="array", categoryarray=list(ev["label"])[::-1])
     fig.update_layout(title="Events by date (bar = date range reported; colour = number of articles)",
                       height=max(320, 28 * len(ev) + 140), margin={"l": 10, "r": 10, "t": 60, "b": 40})
     return fig
@@ -272,19 +363,30 @@ def timexes_by_article(timexes: pd.DataFrame, documents: pd.DataFrame | None = N
     return tx.sort_values(["doc_id", "start_char"]).reset_index(drop=True)
 
 
-def timex_ranges(timexes: pd.DataFrame) -> go.Figure:
-    """Each article's resolved dates as bars (one row per article): where articles point in time."""
+def timex_ranges(timexes: pd.DataFrame, documents: pd.DataFrame | None = None) -> go.Figure:
+    """Each article's resolved dates as bars (one row per article, coloured by granularity), with
+    the publication date they were resolved against as a black tick when ``documents`` is given."""
     tx = timexes[timexes["date_start"].notna()].copy() if timexes is not None and len(timexes) else pd.DataFrame()
     if tx.empty:
         return go.Figure().update_layout(title="No resolved dates")
     tx["start"] = pd.to_datetime(tx["date_start"])
     tx["end"] = pd.to_datetime(tx["date_end"]) + pd.Timedelta(days=1)
-    fig = px.timeline(tx, x_start="start", x_end="end", y="doc_id", color="value" if tx["value"].nunique() <= 24 else None,
+    if "granularity" not in tx.columns:
+        tx["granularity"] = "date"
+    order = sorted(tx["doc_id"].unique())
+    fig = px.timeline(tx, x_start="start", x_end="end", y="doc_id", color="granularity",
                       hover_data={"text": True, "value": True, "anchor": True, "start": False, "end": False},
-                      opacity=0.6)
-    fig.update_yaxes(autorange="reversed", title=None)
-    fig.update_layout(title="Dates each article mentions", height=max(260, 40 * tx["doc_id"].nunique() + 140),
-                      showlegend=False)
+                      opacity=0.6, category_orders={"doc_id": order})
+    if documents is not None and "published" in documents.columns:
+        pub = documents[documents["doc_id"].isin(order) & documents["published"].notna()]
+        if len(pub):
+            x = pd.to_datetime(pub["published"], utc=True).dt.tz_localize(None).dt.normalize() + pd.Timedelta(hours=12)
+            fig.add_trace(go.Scatter(x=x, y=pub["doc_id"], mode="markers", name="published",
+                                     marker={"symbol": "line-ns-open", "size": 22, "color": "black",
+                                             "line": {"width": 3}}))
+    fig.update_yaxes(title=None, categoryorder="array", categoryarray=order[::-1])
+    fig.update_layout(title="Dates each article mentions (black tick: publication date)",
+                      height=max(260, 40 * len(order) + 140))
     return fig
 
 
