@@ -50,6 +50,24 @@ def test_same_figures_as_referee_on_seeds(seeds_out):
     assert json.loads(_kit_evaluate(seeds_out)) == _score_py(seeds_out)
 
 
+HELDOUT = ROOT / "tests" / "data" / "heldout"
+HELDOUT_GOLD = ROOT / "tests" / "data" / "heldout_gold"
+
+
+@needs_score
+@pytest.mark.skipif(not (HELDOUT_GOLD / "heldout_lines.jsonl").exists(), reason="held-out gold not present")
+def test_same_figures_as_referee_on_heldout(tmp_path):
+    """Other articles, other gold (prefix heldout_): still the referee's figures, digit for digit."""
+    import kit
+
+    kit.build(HELDOUT, tmp_path, use_cache=False)
+    ref = subprocess.run([sys.executable, str(SCORE), str(tmp_path), str(HELDOUT_GOLD), "--prefix", "heldout_"],
+                         capture_output=True, text=True, check=True, timeout=120)
+    mine = subprocess.run([sys.executable, "-m", "kit", "evaluate", str(tmp_path), "--gold", str(HELDOUT_GOLD),
+                           "--prefix", "heldout_"], capture_output=True, text=True, check=True, timeout=120, cwd=ROOT)
+    assert json.loads(mine.stdout) == json.loads(ref.stdout)
+
+
 def _damaged(t, out: Path) -> None:
     """Seeds tables with deliberate errors of every kind, so that no figure is a trivial 1.0."""
     lines = t.lines.copy()
