@@ -146,7 +146,14 @@ _AD = re.compile(r"^(?:advertis(?:ing|ement|e)|sponsored(?: content)?|ad|ads|pro
 _NEWSLETTER = re.compile(r"^(?:subscribe\b|sign up\b|get (?:our|the) \w+ newsletter|join our\b|newsletter\b)|"
                          r"\bnewsletter\b.{0,80}$|\bsubscribe to\b", re.I)
 _COMMENTS = re.compile(r"^(?:\d+\s+)?comments?$|^(?:post|leave|add|view|show|load|read)(?: a| the| all)? comments?$|"
-                       r"^\d+\s+comments?\b|^comments? \(\d+\)$", re.I)
+                       r"^\d+\s+comments?\b|^comments? \(\d+\)$|"
+                       r"^.{0,60}\bjoin the (?:conversation|discussion|debate)\b.{0,20}$", re.I)
+#: Headers of a block of links or tags after the article ("Read more", "Explore more on these topics").
+_RELATED_HEADER = re.compile(r"^(?:read more|more on this(?: story| topic)?|related(?: articles?| stories| coverage| content)?|"
+                             r"recommended(?: for you)?|you may also like|more stories|more from \w[\w ]{0,30}|"
+                             r"further reading|also read|see also|most read|top stories)[.:]?$", re.I)
+_TAG_HEADER = re.compile(r"^(?:explore more on these topics|related topics|topics|tags|more on|filed under|"
+                         r"categories|keywords)[.:]?$", re.I)
 _RELATED = re.compile(r"^[(\[]?\s*(?:read (?:also|more)|also read|see also|related(?: articles?| stories| coverage)?|"
                       r"more on this|recommended|more from|you may also like|watch)\s*[:\-–—]", re.I)
 _BYLINE = re.compile(r"^[Bb]y:?\s+(?P<name>[A-Z][^\d]{1,80})$")
@@ -156,14 +163,16 @@ _CAPTION = re.compile(r"^(?:photo|image|picture|file photo|video|illustration)(?
                       r"^(?:getty images|reuters|afp|ap|epa|shutterstock|alamy|xinhua|tass|sputnik|ria novosti)"
                       r"(?:\s*(?:/|via)\s*[\w ]+)?$|^\(?(?:photo|image) credit|^(?:image|photo|video) (?:caption|source)\b",
                       re.I)
-_CREDIT = re.compile(r"^(?:(?:additional )?reporting|writing|editing|compiled|translated|produced|research)\s+by\b|"
-                     r"^source\s*:", re.I)
+_CREDIT = re.compile(r"^[(\[]?(?:(?:additional )?reporting|writing|editing|compiled|translated|produced|research)\s+by\b|"
+                     r"^source\s*:|\bcontributed (?:to )?(?:this|the) (?:report|story|article)\b", re.I)
+_BREADCRUMB = re.compile(r"^[\w&'’ .-]{1,30}(?:\s+[>›»/|]\s+[\w&'’ .-]{1,30}){1,6}$")
 _JOB = re.compile(r"\b(?:correspondent|reporter|editor|writer|journalist|columnist|contributor|staff|"
                   r"bureau chief|analyst|producer|commentator|presenter)\b", re.I)
 _FURNITURE = re.compile(r"^(?:share(?: this(?: article| story)?)?|save|print|email|e-mail|tweet|copy link|"
-                        r"reuse this content|explore more on these topics|related topics|more on this story|"
+                        r"reuse this content|most viewed|most shared|"
                         r"listen to (?:this )?article|skip to (?:main )?content|menu|search|home|"
-                        r"follow(?: us)?(?: on \w+)?|\d+\s*(?:min|minute)s?(?:\s+read|\s+listen)?|read more|show more|"
+                        r"follow(?: us)?(?: on \w+)?|\d+\s*(?:min|minute)s?(?:\s+read|\s+listen)?|show more|"
+                        r"share on (?:facebook|x|twitter|linkedin|whatsapp|email)(?: share on \w+)*|"
                         r"\(?end\)?|-+\s*end\s*-+|.{0,60}\b(?:read(?:ing)? later|reading list|bookmark this)\b.{0,60}|"
                         r"click here.*|open in app|log ?in|sign in|register|accept cookies|cookie settings|"
                         r"back to top|top of page|trending|most read|most popular|next article|previous article)[.:!]?$",
@@ -266,8 +275,13 @@ def _is_prose(t: str) -> bool:
 
 def _pattern_role(t: str) -> str | None:
     """Roles that a line's own text decides, wherever it stands."""
+    t = html.unescape(t)
     low = t.lower().strip()
     n = len(_words(t))
+    if _RELATED_HEADER.match(low):
+        return "related_link"
+    if _TAG_HEADER.match(low):
+        return "tag"
     if _URL.match(t):
         return "image_url" if _IMAGE.search(t) else "url"
     if _JUNK.search(t):
@@ -293,8 +307,10 @@ def _pattern_role(t: str) -> str | None:
         return "scrape_junk"
     if n <= 12 and _BYLINE.match(t):
         return "byline"
-    if n <= 25 and _CREDIT.match(t):
+    if n <= 25 and _CREDIT.search(t) and (n <= 8 or not _CREDIT.search(t).group(0).lower().startswith("source")):
         return "byline"
+    if n <= 12 and _BREADCRUMB.match(t) and re.search(r"\s[>›»]\s", t):
+        return "section"
     if n <= 8 and _JOB.search(t) and not _TERMINAL.search(t):
         return "byline"
     if n <= 30 and _CAPTION.search(t):
@@ -334,6 +350,7 @@ def classify_lines(texts: Sequence[str], *, numbers: Sequence[int] | None = None
     """
     n = len(texts)
     roles: list[str | None] = [_pattern_role(t) for t in texts]
+    pat = list(roles)
     # Hard-wrapped paragraphs: lines that continue one another are judged as one paragraph.
     group = list(range(n))
     for i in range(n - 1):
@@ -434,9 +451,13 @@ def classify_lines(texts: Sequence[str], *, numbers: Sequence[int] | None = None
         elif i < first_prose:
             roles[i] = "heading" if nw >= 2 else "section"
         else:
-            # After the article: name-like lines are authors, the rest is page furniture.
+            # After the article: name-like lines are authors, unless the article itself names
+            # them (topic tags: "Aston Villa", "Premier League") or they sit among tags.
             if _is_name_like(t):
-                roles[i] = "author"
+                repeated = sum(x == t for x in texts) > 1
+                in_text = any(t.lower() in texts[j].lower() for j in range(n) if j != i and prose[j])
+                near_tags = any(0 <= j < n and roles[j] == "tag" for j in (i - 1, i + 1))
+                roles[i] = "tag" if in_text or near_tags and not repeated else "author"
             elif nw <= 4:
                 roles[i] = "tag"
             else:
@@ -444,6 +465,19 @@ def classify_lines(texts: Sequence[str], *, numbers: Sequence[int] | None = None
     for i in range(n):
         if group[i] != i and roles[group[i]] in ARTICLE_ROLES:
             roles[i] = roles[group[i]]
+    # After the article, a block header ("Read more", "Explore more on these topics", a
+    # newsletter or comments prompt) lends its role to the unmarked lines that follow it.
+    block = None
+    for i in range(max(last_prose + 1, 0), n):
+        if pat[i] is not None:
+            t = html.unescape(texts[i]).lower()
+            block = pat[i] if (_RELATED_HEADER.match(t) or _TAG_HEADER.match(t)
+                               or pat[i] in ("newsletter", "comments")) else None
+            continue
+        if block is not None and roles[i] not in ARTICLE_ROLES and len(_words(texts[i])) <= 25:
+            roles[i] = block
+            if block in ("newsletter", "comments"):
+                block = None  # a prompt has one line of blurb, not a list
     # The page's own address comes before the article; addresses after it point elsewhere.
     body_start = next((i for i in range(n) if roles[i] == "body"), n)
     seen_url = False
@@ -466,7 +500,8 @@ def classify_lines(texts: Sequence[str], *, numbers: Sequence[int] | None = None
 
 # --------------------------------------------------------------------------- repairs
 
-_QUOT_OPEN = re.compile(r"(?:(?<=\s)|^)quot(?=[A-Z0-9‘“\"'])")
+# After a space, "quot" glued to a word is an artefact unless the word is quota/quote/quoth/quotient.
+_QUOT_OPEN = re.compile(r"(?:(?<=\s)|^)quot(?=[A-Z0-9‘“\"']|[b-df-gj-z])")
 _QUOT_CLOSE = re.compile(r"(?<=[a-z0-9.,!?])quot(?=$|[\s.,;:!?)])")
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
 _GLUED_SENT = re.compile(r"(?<=[a-z0-9)\]][.!?])(?=[A-Z][a-z])|(?<=[.!?,][”\"’])(?=[A-Z])|(?<=[a-z][.!?])(?=[“])")
@@ -550,12 +585,47 @@ class Article:
         return self.view.text if self.view is not None else ""
 
 
+def _is_copyright(t: str) -> bool:
+    return t.lstrip().lower().startswith(("©", "(c)", "copyright"))
+
+
 def _outlet_from_publisher(t: str) -> str:
+    m = re.search(r"(?:©|\(c\)|\bcopyright\b)\s*©?\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*(?P<o>[A-Z][\w&.' -]{1,50}?)"
+                  r"(?:\.\s|\.$|,|\s+all rights reserved|$)", t, re.I)
+    if m and _is_copyright(t):
+        return m.group("o").strip()
     m = _CONTACT.search(t)
     head = t[: m.start()] if m else t
     head = re.sub(r"\s*(?:©|\(c\)|copyright)\s*(?:\d{4})?\s*", " ", head, flags=re.I).strip(" -|,;:")
     words = head.split()
     return " ".join(words[:5]) if 0 < len(words) <= 5 else ""
+
+
+_DATELINE = re.compile(r"^[A-Z][A-Z .'-]{1,40}(?:,\s*[A-Z][\w.]*(?:\s[\w.]+){0,2})?\s*\((?P<agency>[A-Z][\w&. -]{1,25}?)\)"
+                       r"\s*(?:-{1,2}|–|—)")
+_AGENCY_WORDS = {"associated", "press", "reuters", "afp", "staff", "correspondent", "reporter", "writer", "editor",
+                 "bloomberg", "news", "agency", "wire", "contributor", "ap", "upi", "tass", "xinhua", "yonhap"}
+
+
+def _person_from_byline(s: str) -> str:
+    """The first person of a byline ("RAJAN SHARMA Associated Press" -> "Rajan Sharma",
+    "Jane Doe and John Smith" -> "Jane Doe", "Aoife Brennan, Technology Correspondent")."""
+    name = re.split(r"\s*(?:,|;|\band\b|\||–|—| - )\s*", s.strip())[0]
+    toks = name.split()
+    if len(toks) >= 2 and toks[0].isupper() and toks[1].isupper():
+        # Upper-case name followed by the agency in title case: keep the upper-case run.
+        run = []
+        for w in toks:
+            if not w.isupper():
+                break
+            run.append(w)
+        return " ".join(w.capitalize() if len(w) > 2 else w for w in run)
+    kept = []
+    for w in toks:
+        if w.lower() in _AGENCY_WORDS and len(kept) >= 2:
+            break
+        kept.append(w)
+    return " ".join(kept)
 
 
 def _strip_edition(s: str) -> str:
@@ -602,7 +672,11 @@ def _infer_meta(texts: Sequence[str], roles: Sequence[str]) -> dict:
     for t, r in zip(texts, roles):
         by_role.setdefault(r, []).append(t)
     outlets: list[str] = []
-    known = [_outlet_from_publisher(t) for t in by_role.get("publisher", [])]
+    # The site's own name beats a copyright line, which on a republished wire story names the
+    # agency; the dateline's agency is the last resort.
+    pubs = by_role.get("publisher", [])
+    known = [_outlet_from_publisher(t) for t in pubs if not _is_copyright(t)]
+    copyright_ = [_outlet_from_publisher(t) for t in pubs if _is_copyright(t)]
     for t in by_role.get("newsletter", []):
         m = re.search(r"\bsubscribe to (?:the )?(?P<o>[A-Z][\w&.'’ -]{1,40}?)(?: newsletter)?[.!]?$", t, re.I)
         if m:
@@ -631,14 +705,20 @@ def _infer_meta(texts: Sequence[str], roles: Sequence[str]) -> dict:
                     outlets.append(_strip_edition(tail))
             elif dw == tw and len(d) > len(title) and d.count('"') + d.count("“") > title.count('"'):
                 meta["title"] = d
-    outlets = known + outlets
+    outlets = [o for o in outlets + known + copyright_ if o]
+    if not outlets:
+        # A wire dateline names the agency that wrote the story: "FRANKFURT, March 6 (Reuters) -".
+        first_body = next((t for t, r in zip(texts, roles) if r == "body"), "")
+        m = _DATELINE.match(html.unescape(first_body))
+        if m:
+            outlets.append(m.group("agency"))
     if outlets:
-        meta["outlet"] = Counter(outlets).most_common(1)[0][0]
+        meta["outlet"] = outlets[0]
     authors = [t for t in by_role.get("author", [])]
     for t in by_role.get("byline", []):
         m = _BYLINE.match(t) or _CREDIT.match(t) and re.search(r"\bby\s+(?P<name>[A-Z][^;,|\d]{1,60})", t)
         if m:
-            name = re.split(r"\s*(?:,|;|\band\b|\||–|—| - )\s*", m.group("name"))[0]
+            name = _person_from_byline(m.group("name"))
             if _BYLINE.match(t):
                 authors.insert(0, name.strip())
             else:
