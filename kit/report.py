@@ -24,7 +24,8 @@ from pathlib import Path
 
 from kit import __version__
 
-__all__ = ["NOTEBOOKS_DIR", "Page", "Report", "find_notebooks", "main_cli", "report"]
+__all__ = ["NOTEBOOKS_DIR", "Page", "Report", "find_chromium", "find_notebooks", "main_cli", "render_dom", "report",
+           "screenshot_figure", "screenshots"]
 
 #: The curated notebooks of a source checkout (``kit`` is installed in editable mode).
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
@@ -320,3 +321,14 @@ def screenshot_figure(page: str | Path, png: str | Path, *, tag: str = "main-fig
     if not png.exists():
         raise RuntimeError(f"chromium wrote no screenshot for {page.name}")
     return png
+
+
+def screenshots(report_dir: str | Path, img_dir: str | Path, *, tag: str = "main-figure",
+                width: int = 1100) -> list[Path]:
+    """One PNG per notebook page of a report (``img_dir/<notebook>.png``): its main figure,
+    the output of the cell tagged ``tag`` (else the page's first chart), as Chromium draws it."""
+    report_dir, img_dir = Path(report_dir), Path(img_dir)
+    pages = sorted(p for p in report_dir.glob("[0-9][0-9]_*.html"))
+    if not pages:
+        raise FileNotFoundError(f"no notebook pages in {report_dir}: run `kit report CORPUS --out {report_dir}` first")
+    return [screenshot_figure(p, img_dir / f"{p.stem}.png", tag=tag, width=width) for p in pages]

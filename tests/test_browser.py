@@ -54,3 +54,20 @@ def test_index_page_renders_links():
     for page in rep.pages:
         assert f'<a href="{page.html.name}">' in dom
     assert "newskit report" in dom
+
+
+def test_screenshot_of_main_figure(tmp_path):
+    """The README pictures come from here: one PNG per page, as wide as asked, as tall as the figure."""
+    import struct
+
+    from kit.report import screenshots
+
+    rep = run_report("seeds")
+    shots = screenshots(rep.out, tmp_path, width=900)
+    assert [s.stem for s in shots] == [p.html.stem for p in rep.pages]
+    for shot in shots:
+        head = shot.read_bytes()[:24]
+        assert head.startswith(b"\x89PNG")
+        width, height = struct.unpack(">II", head[16:24])
+        assert width == 900 and 250 <= height <= 2000
+        assert shot.stat().st_size > 15_000, f"{shot.name} looks blank"
