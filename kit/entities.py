@@ -95,6 +95,8 @@ archbishop cleric imam rabbi judge attorney lawyer prosecutor adviser advisor ai
 mediator observer activist candidate nominee politician fm pm vp vice-president coach manager
 officer inspector detective doctor surgeon physician president-elect prime-minister
 ruler strongman successor predecessor speaker general-secretary secretary-general
+member campaigner counsel barrister solicitor midfielder striker defender goalkeeper winger
+player
 """.split())
 
 #: Phrase rewrites so equivalent role descriptions get the same key ("Russian FM", "the Russian
@@ -187,14 +189,19 @@ def _translit(tok: str) -> str:
     """Collapse common romanisation variants of one lower-case token (Sergei/Sergey,
     Dmitri/Dmitry, Zelensky/Zelenskyy); applied to every token alike, so names that differ in
     anything else (Kim Jong Un / Kim Jong Il) stay apart."""
-    t = tok.replace("y", "i").replace("ks", "x").replace("kh", "h")
+    t = tok.replace("y", "i").replace("ks", "x").replace("kh", "h").replace("tch", "ch").replace("ou", "u")
     return re.sub(r"(.)\1+", r"\1", t)
+
+
+#: Possessive markers, including HTML entities scrapes leave behind ("Spain&#39;s").
+_POSS_MARKS = ("’s", "'s", "&#39;s", "&apos;s", "&rsquo;s", "&#8217;s", "&#x27;s")
 
 
 def _strip_possessive(s: str) -> str:
     s = s.rstrip()
-    if len(s) > 2 and s[-2:] in ("’s", "'s"):
-        return s[:-2]
+    for mark in _POSS_MARKS:
+        if len(s) > len(mark) and s.endswith(mark):
+            return s[: -len(mark)]
     return s
 
 
@@ -253,7 +260,14 @@ _SPLIT_RE = re.compile(
     r"|[“”\"«»„‟]"                 # nor a double quote mark (glued quotes: II.“The)
     r"|\s[–—]\s|[|•:;()\[\]]"      # dashes between words, separators, brackets
     r"|(?<=[a-z\]\)0-9IVX]{2})[.!?](?=[‘’']?[A-Z][a-z])"  # a glued sentence end (II.The)
+    r"|\s(?:&amp;|&|and)\s(?=(?:the|The)\s)"  # coordination: "Ukraine & the Middle East"
 )
+#: Letters after a person's name that are not part of it ("Rónán Kennedy SC").
+_POSTNOMINALS = {"SC", "QC", "KC", "MP", "MEP", "MSP", "PhD", "MD", "OBE", "MBE", "CBE", "KBE",
+                 "Esq", "Esq.", "FRS"}
+_CALENDAR = {"January", "February", "March", "April", "May", "June", "July", "August",
+             "September", "October", "November", "December", "Monday", "Tuesday", "Wednesday",
+             "Thursday", "Friday", "Saturday", "Sunday"}
 
 
 def _split(text: str, s: int, e: int) -> list[tuple[int, int]]:
@@ -351,7 +365,14 @@ def doc_mentions(doc: Doc, art: Article) -> pd.DataFrame:
     cands = [p for c in cands for p in _split_hyphen(text, c, known)]
     cands = [p for c in cands for p in _split_role_prefix(doc, c)]
     cands.extend(_names_after_roles(doc, cands))
+    cands.extend(_names_before_roles(doc, cands))
     cands = [_extend_name(doc, c, cands) for c in cands]
+    cands = [_drop_postnominal(text, c) for c in cands]
+    cands.extend(_paren_acronyms(text, cands))
+    for c in cands:  # a title in front makes a name a person ("Prime Minister Kiran Bahadur Thapa")
+        span = _tok_span(doc, c.start, c.end)
+        if span is not None and span.start > 0 and _is_role_head(doc[span.start - 1]):
+            c.forced = True
     cands.extend(_gazetteer(text, cands, in_headline))
     cands = _dedupe(cands)
     cands = [_with_possessive(text, c) for c in cands]
@@ -425,9 +446,9 @@ def _headline_trim(text: str, c: _Cand, namelike: set[str], in_headline) -> _Can
 def _cut_possessive(text: str, c: _Cand) -> list[_Cand]:
     """A possessive ends a name: spaCy tags "Lavrov’s Upcoming Visit" and "North Korea’s
     Military" as one entity."""
-    m = re.search(r"[’']s\s", text[c.start:c.end])
+    m = re.search(r"(?:[’']|&#39;|&apos;|&rsquo;|&#8217;|&#x27;)s\s", text[c.start:c.end])
     if m:
-        return [_Cand(c.start, c.start + m.start() + 2, c.label, forced=c.forced)]
+        return [_Cand(c.start, c.start + m.end() - 1, c.label, forced=c.forced)]
     return [c]
 
 
@@ -505,6 +526,46 @@ def _names_after_roles(doc: Doc, cands: list[_Cand]) -> list[_Cand]:
     return out
 
 
+def _names_before_roles(doc: Doc, cands: list[_Cand]) -> list[_Cand]:
+    """Names spaCy misses in front of a role apposition ("Isabel Schnabel, an influential
+    member of the ECB's board"): a run of capitalised proper nouns there is a person."""
+    covered = set()
+    for c in cands:
+        covered.update(range(c.start, c.end))
+    out = []
+    for t in doc:
+        if t.dep_ != "appos" or not _is_role_head(t) or t.head.i >= t.i:
+            continue
+        h = t.head
+        run = [u for u in doc[h.left_edge.i: h.i + 1]]
+        if not run or h.idx in covered or any(u.idx in covered for u in run):
+            continue
+        if not all(_capitalised(u) and u.tag_ in ("NNP", "NNPS") for u in run) or len(run) > 4:
+            continue
+        out.append(_Cand(run[0].idx, h.idx + len(h.text), "PERSON", forced=True))
+    return out
+
+
+def _drop_postnominal(text: str, c: _Cand) -> _Cand:
+    """Leave post-nominal letters out of a person's name ("Rónán Kennedy SC")."""
+    words = text[c.start:c.end].split(" ")
+    if c.label == "PERSON" and len(words) > 2 and words[-1].rstrip(",") in _POSTNOMINALS:
+        return _Cand(c.start, c.end - len(words[-1]) - 1, c.label, c.kind, c.role_of, c.forced)
+    return c
+
+
+def _paren_acronyms(text: str, cands: list[_Cand]) -> list[_Cand]:
+    """An acronym introduced in brackets after a name ("Data Protection Commission (DPC)") is a
+    mention of it; spaCy rarely tags the bare acronym, later ones are found by the gazetteer."""
+    out = []
+    for c in cands:
+        m = re.match(r"\s*\(([A-Z][A-Za-z&.]{1,7})\)", text[c.end:c.end + 12])
+        if m and sum(ch.isupper() for ch in m.group(1)) >= 2:
+            s = c.end + m.start(1)
+            out.append(_Cand(s, s + len(m.group(1)), c.label))
+    return out
+
+
 def _extend_name(doc: Doc, c: _Cand, cands: list[_Cand]) -> _Cand:
     """Extend a person over capitalised words spaCy left out ("Choe" of "Choe Son Hui")."""
     if c.label != "PERSON":
@@ -537,6 +598,15 @@ def _gazetteer(text: str, cands: list[_Cand], in_headline) -> list[_Cand]:
         nm = _strip_possessive(text[c.start:c.end])
         if len(nm) >= 2 and nm[0].isupper():
             names.setdefault(nm, c.label)
+    # surnames of the people named in full ("Prime Minister Kiran Bahadur Thapa ... Thapa said"),
+    # unless the word also serves as an ordinary word in the document
+    for c in cands:
+        words = _strip_possessive(text[c.start:c.end]).split()
+        if c.forced and len(words) >= 2:
+            last = words[-1]
+            if (len(last) >= 3 and last[0].isupper() and last[1:].islower() and last not in _CALENDAR
+                    and not re.search(r"(?<![\w-])" + re.escape(last.lower()) + r"(?!\w)", text)):
+                names.setdefault(last, "PERSON")
     covered = [False] * (len(text) + 1)
     for c in cands:
         for i in range(c.start, c.end):
@@ -577,8 +647,10 @@ def _dedupe(cands: list[_Cand]) -> list[_Cand]:
 
 def _with_possessive(text: str, c: _Cand) -> _Cand:
     """Include a following possessive marker ("Lavrov’s"), as reference annotations do."""
-    if text[c.end:c.end + 2] in ("’s", "'s") and not text[c.end + 2:c.end + 3].isalnum():
-        return _Cand(c.start, c.end + 2, c.label, c.kind, c.role_of, c.forced)
+    for mark in _POSS_MARKS:
+        e = c.end + len(mark)
+        if text[c.end:e] == mark and not text[e:e + 1].isalnum():
+            return _Cand(c.start, e, c.label, c.kind, c.role_of, c.forced)
     return c
 
 
@@ -817,27 +889,42 @@ def resolve(
         tot = sum(c.values())
         return c["PERSON"] / tot if tot else 0.0
 
-    full_person = [k for k in form_count if len(k) > 1 and person_share(k) >= 0.5]
-    part_index: dict[str, set] = defaultdict(set)
-    for k in full_person:
-        part_index[k[0]].add(k)
-        part_index[k[-1]].add(k)
+    def major(key: tuple) -> str:
+        c = form_labels.get(key)
+        return c.most_common(1)[0][0] if c else ""
 
-    # per-document full-name counts, for linking one-word mentions in their own document
+    full_person = {k for k in form_count if len(k) > 1 and person_share(k) >= 0.5}
+    # multiword names spaCy called organisations ("Lorcan Daly" as ORG) count as full names for
+    # a part that is itself mostly a person, in the same document only
+    full_weak = {k for k in form_count if len(k) > 1 and k not in full_person and major(k) == "ORG"
+                 and k not in country_of}
+    # a part is a leading or trailing run of words: "Lavrov", "Kim", "Ní Bhriain", "Kovalenko Moroz"
+    part_index: dict[tuple, set] = defaultdict(set)
+    for k in full_person | full_weak:
+        for n_part in range(1, len(k)):
+            part_index[k[:n_part]].add(k)
+            part_index[k[-n_part:]].add(k)
+
+    # per-document full-name counts, for linking partial mentions in their own document
     doc_full: dict[str, Counter] = defaultdict(Counter)
     for d, key in zip(names["doc_id"], names["_key"]):
-        if key in set(full_person):
+        if key in full_person or key in full_weak:
             doc_full[d][uf.find(key)] += 1
 
     mention_root: dict[int, object] = {}
     single = names[names["_key"].map(len) == 1]
-    for idx, d, key in zip(single.index, single["doc_id"], single["_key"]):
+    partial = names[names["_key"].isin(list(part_index))]
+    for idx, d, key in zip(partial.index, partial["doc_id"], partial["_key"]):
         if key in country_of:
             continue
-        cands = {uf.find(k) for k in part_index.get(key[0], ())}
-        if not cands:
+        own = uf.find(key)
+        strong = {uf.find(k) for k in part_index[key] if k in full_person} - {own}
+        weak = ({uf.find(k) for k in part_index[key] if k in full_weak} - {own}
+                if person_share(key) >= 0.5 else set())
+        in_doc = {r: doc_full[d][r] for r in strong | weak if doc_full[d][r]}
+        cands = strong
+        if not cands and not in_doc:
             continue
-        in_doc = {r: doc_full[d][r] for r in cands if doc_full[d][r]}
         # without the full name in the document, a word that is mostly something else
         # (Ford, Apple, Washington) is not taken for a surname
         if not in_doc and person_share(key) < 0.2:
@@ -857,22 +944,29 @@ def resolve(
     # short organisation names: "Northrop" for "Northrop Grumman", "Dow" for "Dow Jones". A name
     # that opens exactly one longer organisation name of its documents is that organisation;
     # when the whole corpus has only that candidate, every mention of it is. Longer names that
-    # add a number or are products ("Airbus A380") are models, not the company.
-    def major(key: tuple) -> str:
-        c = form_labels.get(key)
-        return c.most_common(1)[0][0] if c else ""
+    # add a number or are products ("Airbus A380") are models, not the company. A one-word name
+    # that ends exactly one organisation name of its document is it too ("the Commission").
 
     org_like = {"ORG", "FAC", "EVENT", "WORK_OF_ART", "LAW"}
     longer: dict[tuple, set] = defaultdict(set)
+    ending: dict[tuple, set] = defaultdict(set)
     for k2 in form_count:
         if len(k2) < 2 or major(k2) not in org_like or k2 in country_of or any(c.isdigit() for t in k2 for c in t):
             continue
         for n_pre in range(1, len(k2)):
             longer[k2[:n_pre]].add(k2)
+        ending[k2[-1:]].add(k2)
     doc_forms: dict[str, set] = defaultdict(set)
     for d, key in zip(names["doc_id"], names["_key"]):
         doc_forms[d].add(key)
     for k1 in list(form_count):
+        if len(k1) == 1 and k1 in ending and major(k1) in org_like and k1 not in longer:
+            for idx in names.index[names["_key"] == k1]:
+                if idx in mention_root:
+                    continue
+                here = {uf.find(k) for k in doc_forms[names.at[idx, "doc_id"]] & ending[k1]} - {uf.find(k1)}
+                if len(here) == 1:
+                    mention_root[idx] = next(iter(here))
         if k1 not in longer or major(k1) not in org_like or k1 in country_of or not form_labels.get(k1):
             continue
         # the short form must not dwarf the long one: "GM" (24) is not "GM Europe" (1)
