@@ -206,6 +206,105 @@ def save(fig: go.Figure, path: str | Path, *, width: int = 1000, height: int | N
 
 # ============================================================================ entities
 
+_LABEL_COLORS = {"PERSON": "#1f77b4", "GPE": "#2ca02c", "ORG": "#ff7f0e", "NORP": "#9467bd",
+                 "LOC": "#8c564b", "FAC": "#e377c2", "EVENT": "#7f7f7f", "PRODUCT": "#bcbd22",
+                 "WORK_OF_ART": "#17becf", "LAW": "#d62728", "LANGUAGE": "#aec7e8"}
+
+
+def top_entities(mentions: pd.DataFrame, *, top: int = 20, labels: list[str] | None = None,
+                 include_roles: bool = True) -> go.Figure:
+    """Horizontal bars: the ``top`` most mentioned canonical entities, coloured by label, with
+    the number of articles each appears in on hover."""
+    from kit.entities import entity_counts
+
+    counts = entity_counts(mentions, include_roles=include_roles, labels=labels).head(top)
+    order = counts["entity"].tolist()
+    fig = px.bar(counts, x="n_mentions", y="entity", color="label", orientation="h",
+                 hover_data={"n_docs": True, "label": True}, color_discrete_map=_LABEL_COLORS,
+                 category_orders={"entity": order}, title=f"Top {len(counts)} entities",
+                 labels={"n_mentions": "mentions (names and linked roles)", "entity": "entity",
+                         "n_docs": "articles"})
+    fig.update_layout(legend_title_text="label", height=max(350, 24 * len(counts) + 120))
+    return fig
+
+
+def entity_heatmap(mentions: pd.DataFrame, *, top: int = 20, labels: list[str] | None = None,
+                   documents: pd.DataFrame | None = None) -> go.Figure:
+    """Heatmap of mention counts, articles x the ``top`` entities: which article is about whom.
+    Rows are labelled with the article's title when ``documents`` is given."""
+    from kit.entities import doc_entity_matrix
+
+    mat = doc_entity_matrix(mentions, top=top, labels=labels)
+    rows = list(mat.index)
+    if documents is not None and len(documents) and "title" in documents:
+        titles = dict(zip(documents["doc_id"], documents["title"].fillna("").astype(str)))
+        rows = [f"{d[:12]} {titles.get(d, '')[:45]}" for d in mat.index]
+    fig = go.Figure(go.Heatmap(z=mat.values, x=list(mat.columns), y=rows, colorscale="Blues",
+                               hovertemplate="%{y}<br>%{x}: %{z} mentions<extra></extra>",
+                               colorbar={"title": "mentions"}))
+    fig.update_layout(title="Who each article is about", xaxis={"tickangle": -45},
+                      yaxis={"autorange": "reversed"}, height=max(300, 30 * len(rows) + 200))
+    return fig
+
+
+def cooccurrence_network(pairs: pd.DataFrame, mentions: pd.DataFrame | None = None, *,
+                         min_sentences: int = 1, top: int = 40, seed: int = 7) -> go.Figure:
+    """Network of entities mentioned in the same sentence (from
+    :func:`kit.entities.cooccurrence`): edge width = shared sentences, node size = mentions."""
+    import networkx as nx
+
+    p = pairs[pairs["n_sentences"] >= min_sentences]
+    g = nx.Graph()
+    for r in p.itertuples(index=False):
+        g.add_edge(r.entity_a, r.entity_b, weight=int(r.n_sentences))
+    size: dict[str, int] = {}
+    label: dict[str, str] = {}
+    if mentions is not None and len(mentions):
+        from kit.entities import entity_counts
+
+        ec = entity_counts(mentions)
+        size = dict(zip(ec["entity"], ec["n_mentions"]))
+        label = dict(zip(ec["entity"], ec["label"]))
+    keep = sorted(g.nodes, key=lambda n: (-size.get(n, g.degree(n, weight="weight")), n))[:top]
+    g = g.subgraph(keep).copy()
+    fig = go.Figure()
+    if not g.number_of_nodes():
+        fig.update_layout(title="Entities mentioned together (no pairs)")
+        return fig
+    pos = nx.spring_layout(g, seed=seed, weight="weight", k=1.5 / max(1, g.number_of_nodes()) ** 0.5)
+    wmax = max(d["weight"] for _, _, d in g.edges(data=True))
+    for a, b, d in g.edges(data=True):
+        fig.add_trace(go.Scatter(x=[pos[a][0], pos[b][0]], y=[pos[a][1], pos[b][1]], mode="lines",
+                                 line={"width": 0.5 + 6 * d["weight"] / wmax, "color": "rgba(120,120,120,0.5)"},
+                                 hoverinfo="text", text=f"{a} – {b}: {d['weight']} sentences", showlegend=False))
+    nodes = pd.DataFrame({"entity": list(g.nodes)})
+    nodes["x"] = [pos[n][0] for n in nodes["entity"]]
+    nodes["y"] = [pos[n][1] for n in nodes["entity"]]
+    nodes["mentions"] = [size.get(n, 1) for n in nodes["entity"]]
+    nodes["label"] = [label.get(n, "") for n in nodes["entity"]]
+    smax = max(nodes["mentions"].max(), 1)
+    for lab, grp in nodes.groupby("label"):
+        fig.add_trace(go.Scatter(
+            x=grp["x"], y=grp["y"], mode="markers+text", text=grp["entity"], textposition="top center",
+            name=lab or "entity", marker={"size": 10 + 30 * (grp["mentions"] / smax) ** 0.5,
+                                          "color": _LABEL_COLORS.get(lab, "#888"), "line": {"width": 1, "color": "white"}},
+            customdata=grp[["mentions"]].values,
+            hovertemplate="%{text}<br>%{customdata[0]} mentions<extra></extra>"))
+    fig.update_layout(title="Entities mentioned in the same sentence", showlegend=True, height=650,
+                      xaxis={"visible": False}, yaxis={"visible": False}, legend_title_text="label")
+    return fig
+
+
+def alias_overview(entities: pd.DataFrame, *, top: int = 25) -> pd.DataFrame:
+    """The ``top`` entities with their surface forms and linked role descriptions, as a table
+    for display: ``entity, label, n_mentions, n_docs, aliases, roles`` (lists joined)."""
+    df = entities.head(top).copy()
+    for col in ("aliases", "roles"):
+        if col in df.columns:
+            df[col] = df[col].map(lambda v: " · ".join(list(v)) if v is not None and not isinstance(v, float) else "")
+    cols = [c for c in ("entity", "label", "n_mentions", "n_docs", "aliases", "roles") if c in df.columns]
+    return df[cols].reset_index(drop=True)
+
 
 # ============================================================================ quotes
 
