@@ -360,6 +360,7 @@ def doc_mentions(doc: Doc, art: Article) -> pd.DataFrame:
                 cands.append(_Cand(s, e, span.label_))
 
     cands = [c for c in (_headline_trim(text, c, namelike, in_headline) for c in cands) if c]
+    cands = [c for c in (_trim_common_tail(text, c, cands) for c in cands) if c]
     cands = [p for c in cands for p in _cut_possessive(text, c)]
     known = {_strip_possessive(text[c.start:c.end]) for c in cands}
     cands = [p for c in cands for p in _split_hyphen(text, c, known)]
@@ -441,6 +442,29 @@ def _headline_trim(text: str, c: _Cand, namelike: set[str], in_headline) -> _Can
     s, e = c.start + words[i].start(), c.start + words[j - 1].end()
     s, e = _trim(text, s, e)
     return _Cand(s, e, c.label) if e > s else None
+
+
+_COMMON_SUFFIX = re.compile(r"ing$")
+
+
+def _trim_common_tail(text: str, c: _Cand, cands: list[_Cand]) -> _Cand | None:
+    """Drop a last word that the document uses as an ordinary word ("Russian Counterbalancing",
+    a heading glued to the next line that spaCy took for a person: "counterbalancing" occurs in
+    lower case too). Only gerunds at the end of a person's name are considered: organisations
+    end in ordinary words ("Data Protection Commission") and names such as "White House" are
+    safe. The rest takes the label the document gives it elsewhere."""
+    words = text[c.start:c.end].split(" ")
+    if len(words) < 2 or c.label != "PERSON":
+        return c
+    last = words[-1]
+    if not (_COMMON_SUFFIX.search(last) and last[:1].isupper() and len(last) > 5):
+        return c
+    if not re.search(r"(?<![\w-])" + re.escape(last.lower()) + r"(?!\w)", text):
+        return c
+    e = c.end - len(last) - 1
+    rest = text[c.start:e]
+    labels = Counter(x.label for x in cands if text[x.start:x.end] == rest)
+    return _Cand(c.start, e, labels.most_common(1)[0][0] if labels else c.label)
 
 
 def _cut_possessive(text: str, c: _Cand) -> list[_Cand]:
@@ -915,7 +939,9 @@ def resolve(
     single = names[names["_key"].map(len) == 1]
     partial = names[names["_key"].isin(list(part_index))]
     for idx, d, key in zip(partial.index, partial["doc_id"], partial["_key"]):
-        if key in country_of:
+        # nationalities and countries are never a person's name part ("Russian Counterbalancing",
+        # a heading spaCy took for a person, must not swallow "Russian")
+        if key in country_of or (major(key) == "NORP" and not person_share(key)):
             continue
         own = uf.find(key)
         strong = {uf.find(k) for k in part_index[key] if k in full_person} - {own}
