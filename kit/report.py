@@ -86,8 +86,19 @@ def _blurb(nb) -> tuple[str, str]:
         rest = " ".join(ln for ln in lines[1:] if not ln.startswith("#")) if title else " ".join(lines)
         rest = re.sub(r"[`*_]", "", rest)
         first = re.split(r"(?<=[.!?])\s+", rest, maxsplit=1)[0] if rest else ""
-        return title, first
+        return title, _one_line(first)
     return "", ""
+
+
+def _one_line(text: str, limit: int = 160) -> str:
+    """At most ``limit`` characters for the index: cut at a colon, else at a word, with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    cut = head.find(": ")
+    if cut < 20:
+        cut = head.rfind(" ")
+    return head[: cut if cut > 0 else limit].rstrip(" ,;:(") + " …"
 
 
 def _check_corpus(corpus: Path) -> None:

@@ -82,6 +82,9 @@ def test_find_notebooks_takes_numbered_notebooks_only(tmp_path):
     (["# 01 · Entities\n\nWho the corpus is about. More text.", "## Next"], ("01 · Entities", "Who the corpus is about.")),
     (["No heading here, just `text`. Second."], ("", "No heading here, just text.")),
     ([], ("", "")),
+    (["# Long\n\nEvery statement, from the quotes table: " + "direct quotes, " * 12 + "and more."],
+     ("Long", "Every statement, from the quotes table …")),
+    (["# Long\n\n" + "word " * 50], ("Long", ("word " * 32).strip() + " …")),
 ])
 def test_blurb(cells, expected):
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")]
