@@ -1109,6 +1109,10 @@ def resolve(
             label = "PERSON"
         keys = Counter(m.at[i, "_key"] for i in name_idx)
         canon_key = _canonical_key(keys)
+        # a country is named by its common name ("Russia", not "Russian Federation")
+        countries = [k for k in keys if k in country_of and country_of[k] == k]
+        if countries and canon_key not in countries:
+            canon_key = max(countries, key=lambda k: keys[k])
         forms = Counter(_display(m.at[i, "name"]) for i in name_idx if m.at[i, "_key"] == canon_key)
         canon = forms.most_common(1)[0][0] if forms else merge_targets.get(canon_key, " ".join(canon_key))
         # an analyst's merge target that never occurs names the entity
