@@ -35,7 +35,7 @@ __all__ = ["QUOTE_COLUMNS", "REPORTING_VERBS", "Mark", "find_marks", "pair_marks
 QUOTE_COLUMNS = ["doc_id", "quote_id", "kind", "quote", "start_char", "end_char", "speaker",
                  "speaker_text", "speaker_start", "speaker_end", "cue"]
 #: Extra columns of the per-document table (raw offsets; -1 when absent).
-EXTRA_COLUMNS = ["cue_start", "cue_end", "speaker_kind", "speaker_head_start", "speaker_head_end",
+EXTRA_COLUMNS = ["cue_start", "cue_end", "speaker_kind", "speaker_core_text", "speaker_head_start", "speaker_head_end",
                  "speaker_ref_start", "speaker_ref_end", "speaker_ref_text", "speaker_candidates"]
 
 # --------------------------------------------------------------------------- lexicons
@@ -242,11 +242,14 @@ def _is_reporting(tok: Token) -> bool:
     return tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in REPORTING_VERBS and tok.lemma_.lower() != "be"
 
 
-def _speaker_span(head: Token) -> Span:
-    """The noun phrase of a speaker head, without relative clauses, appositions or conjuncts'
-    tails ("Lavrov, who is on a visit, said" -> "Lavrov"); keeps "of X" ("Commission of North
-    Korea") and compounds/titles."""
-    drop = {"relcl", "acl", "appos", "punct", "advcl", "cc", "conj", "prep"}
+def _speaker_span(head: Token, *, core: bool = False) -> Span:
+    """The noun phrase of a speaker head as written: with its conjuncts ("Jeb Bush and Chris
+    Christie"), prepositional phrases ("a letter from the American Legion"), appositions and
+    relative clauses ("Chris Cox, who runs the NRA's lobbying arm"), as PolNeAR marks sources;
+    a dateline glued in front ("MACAU (Reuters) – ...") is cut. ``core=True`` keeps only the
+    name or description itself (compounds, titles, "of X"): "Lavrov, who is on a visit" ->
+    "Lavrov"."""
+    drop = {"relcl", "acl", "appos", "punct", "advcl", "cc", "conj", "prep"} if core else {"advcl", "ccomp"}
     keep = {head.i}
     stack = [head]
     while stack:
@@ -260,6 +263,9 @@ def _speaker_span(head: Token) -> Span:
             stack.append(c)
     lo, hi = min(keep), max(keep)
     doc = head.doc
+    for k in range(lo, head.i):
+        if doc[k].text in ("–", "—", "--") or doc[k].is_space and "\n" in doc[k].text:
+            lo = k + 1
     while lo < hi and (doc[lo].is_punct or doc[lo].is_space):
         lo += 1
     while hi > lo and (doc[hi].is_punct or doc[hi].is_space):
@@ -427,6 +433,10 @@ def _find_cue_near(doc: Doc, toks: list[Token], after: bool, inside: list[tuple[
             # "The judge turned to me:", "Clinton released the following statement:" - a clause
             # ending in a colon introduces what its subject said, whatever the verb.
             if any_verb and t.pos_ == "VERB" and any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children):
+                # ...but "Kim declared that he wanted X: “...”" is Kim's declaration, not "he wanted"
+                for anc in t.ancestors:
+                    if _is_reporting(anc) and _subject(anc) is not None:
+                        return anc
                 return t
     return None
 
@@ -485,7 +495,8 @@ def _chain_cue(doc: Doc, toks: list[Token], quote_spans: list[tuple[int, int]], 
             if h.dep_ == "pobj" and h.head.lower_ == "to" and h.head.head.lower_ == "according":
                 break  # the quote is the source of "according to": not its content
             if not (start <= h.idx < end) and not any(a <= h.idx < b for a, b in quote_spans):
-                if _is_reporting(h) and h.lower_ != "according":
+                direct_object = h == r.head and r.dep_ in ("dobj", "ccomp", "oprd", "xcomp")
+                if (_is_reporting(h) or (direct_object and h.lemma_.lower() in QUOTE_CUES)) and h.lower_ != "according":
                     sp = _subject(h)
                     if sp is not None:
                         return h, sp, None
@@ -564,6 +575,11 @@ def doc_quotes(doc: Doc, art: Article, *, keep_unattributed: bool = False, mixed
         if cue is None and lead_toks and lead.endswith((":", ",")):
             cue = _find_cue_near(doc, [t for t in lead_toks if t.text not in (":", ",") and not t.is_space], False,
                                  quote_spans, any_verb=lead.endswith(":"))
+        if cue is None and lead_toks and not lead.endswith((":", ",")):
+            # "the protesters chanted “...”", "one sign read “...”": the cue right before the mark
+            last = [t for t in lead_toks if not t.is_space][-1:]
+            if last and (_is_reporting(last[0]) or last[0].lemma_.lower() in QUOTE_CUES) and last[0].pos_ == "VERB":
+                cue = last[0]
         if cue is not None:
             sp = _subject(cue)
             if sp is None:
@@ -647,7 +663,6 @@ def doc_quotes(doc: Doc, art: Article, *, keep_unattributed: bool = False, mixed
                 continue
             q = _Quote(kind="indirect", start=rest[0].idx, end=rest[-1].idx + len(rest[-1].text))
             q.speaker_head = sp
-            q.speaker = _speaker_span(sp)
             q.speaker = _speaker_span(sp)
             if sp.i > tok.i:  # "as reported by X": the cue runs up to the speaker
                 q.cue_span = (sub[0].idx, q.speaker.start_char)
@@ -775,9 +790,10 @@ def _title_window(doc: Doc, ent: Span) -> set[str]:
 
 def _antecedents(doc: Doc, q: _Quote, quote_spans: list[tuple[int, int]]) -> tuple[str, list[Span]]:
     """For a pronoun or role speaker: (speaker kind, candidate name mentions, best first)."""
-    sp, head = q.speaker, q.speaker_head
-    if sp is None or head is None:
+    head = q.speaker_head
+    if q.speaker is None or head is None:
         return "none", []
+    sp = _speaker_span(head, core=True) if not q.headline else q.speaker
     low = head.lower_
     words = {t.lower_ for t in sp if not t.is_punct} - {"the", "a", "an", "his", "her", "its", "their"}
     ents = [e for e in _person_ents(doc)
@@ -820,7 +836,7 @@ def _to_frame(doc: Doc, art: Article, found: list[_Quote], *, keep_unattributed:
         row = {"doc_id": art.doc_id, "kind": q.kind, "quote": art.raw[rs:re_], "start_char": rs, "end_char": re_,
                "speaker": "", "speaker_text": "", "speaker_start": -1, "speaker_end": -1, "cue": q.cue or "",
                "cue_start": -1, "cue_end": -1, "speaker_kind": "none", "speaker_head_start": -1,
-               "speaker_head_end": -1, "speaker_ref_start": -1, "speaker_ref_end": -1, "speaker_ref_text": "",
+               "speaker_head_end": -1, "speaker_core_text": "", "speaker_ref_start": -1, "speaker_ref_end": -1, "speaker_ref_text": "",
                "speaker_candidates": []}
         if q.cue_span:
             row["cue_start"], row["cue_end"] = art.view.span_to_raw(*q.cue_span)
@@ -828,6 +844,9 @@ def _to_frame(doc: Doc, art: Article, found: list[_Quote], *, keep_unattributed:
             ss, se = art.view.span_to_raw(q.speaker.start_char, q.speaker.end_char)
             row.update(speaker_text=art.raw[ss:se], speaker_start=ss, speaker_end=se)
             h = q.speaker_head
+            core = q.speaker if q.headline else _speaker_span(h, core=True)
+            cs_, ce_ = art.view.span_to_raw(core.start_char, core.end_char)
+            row["speaker_core_text"] = art.raw[cs_:ce_]
             hs, he = art.view.span_to_raw(h.idx, h.idx + len(h.text))
             row.update(speaker_head_start=hs, speaker_head_end=he)
             kind, cands = _antecedents(doc, q, quote_spans)
@@ -899,7 +918,7 @@ def resolve(quotes: pd.DataFrame, mentions: pd.DataFrame, entities: pd.DataFrame
                     break
         if not name and kind == "name" and hs >= 0 and r.speaker_text:
             # A proper name the NER did not tag ("Koh explained"): the text names the speaker.
-            st = str(r.speaker_text).strip()
+            st = str(getattr(r, "speaker_core_text", "") or r.speaker_text).strip()
             if st and all(w[:1].isupper() for w in st.split()) and st.split()[0].lower() not in _EXPLETIVE:
                 name = st
         names.append(name)
