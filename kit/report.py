@@ -124,8 +124,12 @@ def _execute(path: Path, executed: Path, *, corpus: Path, tables: Path, timeout:
         )
     except pm.PapermillExecutionError as exc:
         error = f"{exc.ename}: {exc.evalue}".strip()
-    if not executed.exists():  # papermill failed before it could write anything
-        raise RuntimeError(f"{path.name}: papermill wrote no output notebook")
+    except Exception as exc:  # noqa: BLE001 - a dead kernel or a cell timeout must not sink the other pages
+        error = f"{type(exc).__name__}: {exc}".strip()
+    if not executed.exists():  # papermill failed before it wrote anything: show the unexecuted notebook
+        nb = nbformat.read(path, as_version=4)
+        nb.cells.insert(0, nbformat.v4.new_markdown_cell("**This notebook could not be run:** " + html.escape(error)))
+        return nb, error or "papermill wrote no output notebook"
     return nbformat.read(executed, as_version=4), error
 
 

@@ -176,3 +176,14 @@ def test_save_static_picture(tmp_path, suffix):
     out = save(px.bar(x=["a", "b"], y=[1, 2], title="two bars"), tmp_path / f"fig{suffix}", width=400, height=300)
     data = out.read_bytes()
     assert data.startswith(b"\x89PNG") if suffix == ".png" else b"<svg" in data[:500] and b"two bars" in data
+
+
+def test_notebook_that_cannot_start_still_gets_a_page(tmp_path):
+    """A kernel that does not exist: papermill fails before executing; the page says why."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# K\n\nNever runs."),
+                                         nbformat.v4.new_code_cell("1 + 1")])
+    nbformat.write(nb, tmp_path / "05_k.ipynb")
+    rep = report(CORPORA["other"], tmp_path / "rep", notebooks=[tmp_path / "05_k.ipynb"], kernel="no-such-kernel",
+                 progress=False)
+    assert not rep.ok and "no-such-kernel" in rep.pages[0].error
+    assert "could not be run" in rep.pages[0].html.read_text(encoding="utf-8")
