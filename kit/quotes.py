@@ -347,6 +347,10 @@ def _cue_text(verb: Token) -> tuple[str, int, int]:
     for c in verb.children:
         if c.dep_ == "prt" or (c.dep_ == "dobj" and c.lemma_.lower() in _NOUNS_OF_SPEECH and c.i == verb.i + 1):
             toks.append(c)
+        # auxiliaries and negation before the verb, as textacy's expand_verb does ("has said",
+        # "is stressing", "did not say"); adverbs between them come with the span
+        if c.dep_ in ("aux", "auxpass", "neg") and c.i < verb.i and verb.i - c.i <= 3:
+            toks.append(c)
     toks.sort(key=lambda t: t.i)
     s, e = toks[0].idx, toks[-1].idx + len(toks[-1].text)
     return verb.doc.text[s:e], s, e
