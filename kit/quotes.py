@@ -376,8 +376,9 @@ def _clause_content(root: Token, *, exclude: Iterable[Token] = ()) -> tuple[int,
     while toks and (toks[0].is_punct or toks[0].is_space or
                     (toks[0].dep_ == "mark" and toks[0].lower_ in ("that",)) or toks[0].lower_ == "that" and toks[0].head == root):
         toks = toks[1:]
-    while toks and (toks[-1].is_punct and toks[-1].text not in (")", "]") or toks[-1].is_space):
-        toks = toks[1:] if False else toks[:-1]
+    while toks and (toks[-1].is_punct and toks[-1].text not in (")", "]") or toks[-1].is_space
+                    or toks[-1].dep_ == "cc"):
+        toks = toks[:-1]  # edge punctuation, or an "and" left dangling by a cut conjunct
     if len([t for t in toks if not t.is_punct]) < 3:
         return None
     return toks[0].idx, toks[-1].idx + len(toks[-1].text)
