@@ -108,6 +108,44 @@ _MOD = (r"(?:early|mid|late|earlier|later|the end of|the beginning of|the start 
         r"the first half of|the second half of|the turn of)")
 _ORD = r"(?:first|second|third|fourth|1st|2nd|3rd|4th)"
 
+# Holidays with a rule for their date (US federal ones news uses as dates, and Easter).
+_HOLIDAYS: dict[str, tuple[str, int, int | tuple[int, int]]] = {
+    "new year's day": ("fixed", 1, 1), "new year's eve": ("fixed", 12, 31), "christmas day": ("fixed", 12, 25),
+    "christmas eve": ("fixed", 12, 24), "christmas": ("fixed", 12, 25), "boxing day": ("fixed", 12, 26),
+    "valentine's day": ("fixed", 2, 14), "independence day": ("fixed", 7, 4), "halloween": ("fixed", 10, 31),
+    "veterans day": ("fixed", 11, 11), "armistice day": ("fixed", 11, 11), "bastille day": ("fixed", 7, 14),
+    "thanksgiving day": ("nth", 11, (4, 3)), "thanksgiving": ("nth", 11, (4, 3)),  # 4th Thursday of November
+    "labor day": ("nth", 9, (1, 0)), "memorial day": ("last", 5, 0), "election day": ("election", 11, 0),
+    "easter sunday": ("easter", 0, 0), "easter": ("easter", 0, 0), "good friday": ("easter", 0, -2),
+}
+_HOLIDAY_NAMES = sorted((re.sub(r"'", "['\u2019]", re.escape(h)).replace("\\ ", " ") for h in _HOLIDAYS),
+                        key=len, reverse=True)
+
+
+def holiday_on(name: str, year: int) -> date | None:
+    """The date of a named holiday in ``year`` (``None`` when the kit does not know it)."""
+    rule = _HOLIDAYS.get(name.lower().replace("\u2019", "'"))
+    if rule is None:
+        return None
+    kind, month, k = rule
+    if kind == "fixed":
+        return date(year, month, k)
+    if kind == "nth":  # k = (n, weekday): the n-th such weekday (0 = Monday) of the month
+        n, wd = k
+        first = date(year, month, 1)
+        return first + timedelta(days=(wd - first.weekday()) % 7 + 7 * (n - 1))
+    if kind == "last":  # last Monday of the month
+        last = _month_range(year, month)[1]
+        return last - timedelta(days=last.weekday())
+    if kind == "election":  # the Tuesday after the first Monday of November
+        first = date(year, 11, 1)
+        monday = first + timedelta(days=(0 - first.weekday()) % 7)
+        return monday + timedelta(days=1)
+    from dateutil.easter import easter
+
+    return easter(year) + timedelta(days=k)
+
+
 # Ordered pattern table: ``(name, regex)``; the finder keeps the longest match at each place.
 _PATTERNS: list[tuple[str, str]] = [
     ("iso", r"\b\d{4}-[01]\d-[0-3]\d(?:T[0-2]\d:[0-5]\d(?::[0-5]\d)?)?\b"),
@@ -140,6 +178,11 @@ _PATTERNS: list[tuple[str, str]] = [
              rf"(?: (?:GMT|BST|UTC|ET|EST|EDT|PST|CET))?"
              rf"(?:,? (?:on )?(?:{_WD}|today|yesterday|tomorrow|{_MONTH_ANY} {_DAY}(?:,? {_YEAR})?))?"),
     ("time", rf"\b(?:[01]?\d|2[0-3]):[0-5]\d (?:GMT|BST|UTC|ET|EST|EDT|PST|CET)(?:,? (?:on )?{_WD})?"),
+    ("holiday", rf"\b(?:(?:last|next|this) )?(?:{'|'.join(_HOLIDAY_NAMES)})\b(?:,? {_YEAR})?"),
+    ("set", r"\b(?:daily|weekly|monthly|annually|yearly|hourly|nightly|(?:every|each) (?:other )?"
+            r"(?:day|week|month|year|morning|afternoon|evening|night|weekend|quarter|Monday|Tuesday|Wednesday|"
+            r"Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|"
+            r"October|November|December|spring|summer|autumn|fall|winter))\b"),
     ("year", rf"\b{_YEAR}\b"),
     ("vague", r"\b(?:now|currently|nowadays|these days|at the moment|at present|recently|lately|"
               r"the past|at the time|the future|soon|"
@@ -599,7 +642,8 @@ def _h_offset(t: str, *, anchor: date | None, previous: list[Resolved], **_) -> 
     else:
         ref = base.start
     d = _step(unit, ref, sign * n)
-    v, a, b, g = _unit_range(unit, d)
+    # "a decade ago" names a year (1989), not the decade it falls in.
+    v, a, b, g = _unit_range("year" if unit in ("decade", "century") else unit, d)
     return Resolved(v, a, b, anchor=basis, granularity=g)
 
 
@@ -670,6 +714,56 @@ def _h_time(t: str, *, anchor: date | None, tense: str, **_) -> Resolved | None:
     return Resolved(f"{day.isoformat()}T{hhmm}", day, day, kind="TIME", anchor="published", granularity="time")
 
 
+def _h_holiday(t: str, *, anchor: date | None, tense: str, **_) -> Resolved | None:
+    low = t.lower().replace("\u2019", "'")
+    name = next((h for h in sorted(_HOLIDAYS, key=len, reverse=True) if h in low), None)
+    if name is None:
+        return None
+    ym = re.search(_YEAR, t)
+    if ym:
+        d = holiday_on(name, int(ym.group(0)))
+        return _day(d, "absolute") if d else None
+    if anchor is None:
+        return _unresolved()
+    cands = [d for d in (holiday_on(name, y) for y in (anchor.year - 1, anchor.year, anchor.year + 1)) if d]
+    if re.match(r"last\b", low):
+        tense = "past"
+        cands = [d for d in cands if d < anchor] or cands
+    elif re.match(r"next\b", low):
+        tense = "future"
+        cands = [d for d in cands if d > anchor] or cands
+    past = [d for d in cands if d <= anchor]
+    fut = [d for d in cands if d >= anchor]
+    if tense == "past" and past:
+        d = past[-1]
+    elif tense == "future" and fut:
+        d = fut[0]
+    else:
+        d = min(cands, key=lambda c: (abs((c - anchor).days), c > anchor))
+    return _day(d, "published")
+
+
+def _h_set(t: str, **_) -> Resolved | None:
+    low = t.lower()
+    simple = {"daily": "P1D", "nightly": "P1D", "weekly": "P1W", "monthly": "P1M", "annually": "P1Y",
+              "yearly": "P1Y", "hourly": "PT1H"}
+    if low in simple:
+        return Resolved(simple[low], None, None, kind="SET", anchor="", granularity="")
+    what = low.split()[-1]
+    every = 2 if " other " in low else 1
+    if what in _PARTS:
+        v = f"XXXX-XX-XXT{_PARTS[what]}"
+    elif what in _WEEKDAYS:
+        v = f"XXXX-WXX-{_WEEKDAYS[what] + 1}"
+    elif what in _MONTHS:
+        v = f"XXXX-{_MONTHS[what]:02d}"
+    elif what in _SEASONS:
+        v = f"XXXX-{_SEASONS[what][0]}"
+    else:
+        v = f"P{every}{_UNIT_CODE.get(what, 'D')}"
+    return Resolved(v, None, None, kind="SET", anchor="", granularity="")
+
+
 def _h_vague(t: str, **_) -> Resolved | None:
     low = t.lower()
     if re.search(r"recent (days|weeks|months|years)", low):
@@ -708,6 +802,7 @@ _HANDLERS = {
     "mod_year": _h_year, "mod_rel": _h_mod_rel, "year": _h_year, "decade": _h_decade, "century": _h_century,
     "quarter": _h_quarter, "season": _h_season, "year_rel": _h_rel_unit, "offset": _h_offset,
     "deictic": _h_deictic, "weekday": _h_weekday, "time": _h_time, "vague": _h_vague, "duration": _h_duration,
+    "holiday": _h_holiday, "set": _h_set,
 }
 
 # ============================================================================ finder (parsed docs)
