@@ -1,63 +1,165 @@
-"""Order the stages, cache per-document results, and write every table as Parquet.
+"""Order the stages, stream documents through one parse, cache per document, write Parquet.
 
 ``build`` is the only place that touches the disk: stages are pure functions of the parsed
-documents and tables. Per-document results are cached by the file's content, the publication
-date it is resolved against, the kit's version and the pipeline, so an unchanged rebuild is
-instant and a changed file re-parses only itself.
+documents and tables. The build streams: files are read lazily in batches, every batch goes
+through one spaCy parse and every per-document stage (:func:`analyse_batch`, the same function
+the Dask engine maps over partitions), and the per-document tables are written piece by piece,
+so memory stays flat however large the corpus. Only the corpus-level reductions
+(:func:`reduce_corpus`: entity clustering, speaker resolution, event merging) see the whole
+corpus, and they read small tables.
+
+Per-document results are cached by the file's content, its manifest row, the kit's code and
+the pipeline, so a changed file re-parses only itself; a stamp over the whole input makes an
+unchanged rebuild instant. That path imports neither pandas nor spaCy: heavy modules are bound
+lazily below (keep it that way: ``tests/test_build.py`` checks it).
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
+import os
 import pickle
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-import spacy
+from kit import DEFAULT_MODEL, __version__
 
-from kit import __version__, chronology, entities, quotes
-from kit.corpus import Article, Corpus, read_corpus
-from kit.nlp import DEFAULT_MODEL, doc_sentences, load_pipeline, parse
+if TYPE_CHECKING:  # annotations only: importing these costs a second on every CLI call
+    import pandas  # noqa: F401
+    import spacy  # noqa: F401
 
-__all__ = ["TABLES", "Tables", "build", "load", "analyse_doc", "reduce_corpus"]
+    from kit.corpus import Article, Corpus
+
+
+class _Lazy:
+    """A module imported on first attribute access (``pd.concat`` works as usual)."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attr: str) -> Any:
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        return getattr(importlib.import_module(self._name), attr)
+
+
+# Bound lazily so that an unchanged rebuild never imports pandas, spaCy or the stages.
+pd = _Lazy("pandas")
+entities = _Lazy("kit.entities")
+quotes = _Lazy("kit.quotes")
+chronology = _Lazy("kit.chronology")
+kit_nlp = _Lazy("kit.nlp")
+kit_corpus = _Lazy("kit.corpus")
+
+__all__ = ["TABLES", "Tables", "build", "load", "write", "analyse_doc", "analyse_batch", "reduce_corpus",
+           "input_records"]
 
 #: Every table ``kit build`` writes, in the order of ``SCHEMA.md``.
 TABLES = ("documents", "lines", "sentences", "mentions", "entities", "quotes", "timexes", "events")
-_PER_DOC = ("sentences", "mentions_raw", "quotes_raw", "timexes", "event_candidates")
 CACHE_DIR = ".kit-cache"
+#: Documents per batch: what one worker reads, parses and analyses at a time. spaCy's parser
+#: gains little above ~32 docs a batch while memory grows with it (issue 8: 1.6 GB at 256).
+DEFAULT_BATCH = 32
+#: Below this many documents to parse, extra processes cost more (each loads the model, ~2 s)
+#: than they save.
+AUTO_PROCESSES_FROM = 200
+_LIST_COLUMNS = (("documents", ("problems",)), ("entities", ("aliases",)),
+                 ("events", ("participants", "reported_in", "evidence")))
+_EMPTY_COLUMNS = {"sentences": ["doc_id", "sent_id", "start_char", "end_char", "text"]}
 
 
-@dataclass
+# --------------------------------------------------------------------------- tables
+
+
 class Tables:
-    """The kit's tables for one corpus, as pandas dataframes (attribute or ``[name]`` access)."""
+    """The kit's tables for one corpus, as pandas dataframes (attribute or ``[name]`` access).
 
-    documents: pd.DataFrame
-    lines: pd.DataFrame
-    sentences: pd.DataFrame
-    mentions: pd.DataFrame
-    entities: pd.DataFrame
-    quotes: pd.DataFrame
-    timexes: pd.DataFrame
-    events: pd.DataFrame
-    notes: list[str] = field(default_factory=list)
-    from_cache: bool = False
+    Tables that ``build`` wrote to disk are read on first use, so asking for one table does not
+    load the others.
+    """
 
-    def __getitem__(self, name: str) -> pd.DataFrame:
-        return getattr(self, name)
+    def __init__(self, documents: pandas.DataFrame | None = None, lines: pandas.DataFrame | None = None,
+                 sentences: pandas.DataFrame | None = None, mentions: pandas.DataFrame | None = None,
+                 entities: pandas.DataFrame | None = None, quotes: pandas.DataFrame | None = None,
+                 timexes: pandas.DataFrame | None = None, events: pandas.DataFrame | None = None,
+                 notes: list[str] | None = None, from_cache: bool = False, *,
+                 folder: str | Path | None = None, summary: dict | None = None) -> None:
+        given = (documents, lines, sentences, mentions, entities, quotes, timexes, events)
+        self._frames: dict[str, pandas.DataFrame] = {n: df for n, df in zip(TABLES, given) if df is not None}
+        self.notes: list[str] = list(notes or [])
+        self.from_cache = from_cache
+        self.folder = Path(folder) if folder is not None else None
+        self._summary = summary or {}
 
-    def as_dict(self) -> dict[str, pd.DataFrame]:
+    def __getattr__(self, name: str) -> pandas.DataFrame:
+        # Only called when normal lookup fails: the table attributes.
+        if name.startswith("_") or name not in TABLES:
+            raise AttributeError(name)
+        return self[name]
+
+    def __getitem__(self, name: str) -> pandas.DataFrame:
+        if name not in self._frames:
+            if self.folder is None or name not in TABLES:
+                raise KeyError(f"no {name!r} table")
+            self._frames[name] = _read_table(self.folder, name)
+        return self._frames[name]
+
+    def __setitem__(self, name: str, df: pandas.DataFrame) -> None:
+        self._frames[name] = df
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._frames or (self.folder is not None and (self.folder / f"{name}.parquet").exists())
+
+    def __repr__(self) -> str:
+        where = f" from {self.folder}" if self.folder is not None else ""
+        return f"<Tables{where}: {', '.join(f'{t}={self.n_rows(t)}' for t in TABLES if t in self)}>"
+
+    def as_dict(self) -> dict[str, pandas.DataFrame]:
         """The tables by name."""
-        return {name: getattr(self, name) for name in TABLES}
+        return {name: self[name] for name in TABLES}
+
+    def n_rows(self, name: str) -> int:
+        """Rows of one table, without reading it when the build recorded the count."""
+        if name not in self._frames and name in self._summary.get("counts", {}):
+            return int(self._summary["counts"][name])
+        return len(self[name])
+
+    def problems(self) -> dict[str, list[str]]:
+        """``doc_id`` -> problems, for the documents that have any."""
+        if "documents" not in self._frames and "problems" in self._summary:
+            return {k: list(v) for k, v in self._summary["problems"].items()}
+        docs = self["documents"]
+        return {d: list(p) for d, p in zip(docs["doc_id"], docs["problems"]) if len(p)}
 
 
-def analyse_doc(doc: spacy.tokens.Doc, art: Article, *, published: pd.Timestamp | None) -> dict[str, pd.DataFrame]:
-    """Run every per-document stage on one parsed article."""
+def _read_table(folder: Path, name: str, *, columns: list[str] | None = None) -> pandas.DataFrame:
+    df = pd.read_parquet(folder / f"{name}.parquet", columns=columns)
+    for t, cols in _LIST_COLUMNS:
+        if t == name:
+            for c in cols:
+                if c in df.columns:
+                    # Parquet gives numpy arrays back; the contract says lists.
+                    df[c] = df[c].map(lambda v: list(v) if v is not None and not isinstance(v, float) else [])
+    return df
+
+
+# --------------------------------------------------------------------------- the stages
+
+
+def analyse_doc(doc: spacy.tokens.Doc, art: Article, *, published: pandas.Timestamp | None) -> dict[str, pandas.DataFrame]:
+    """Run every per-document stage on one parsed article.
+
+    Keys named like a table in :data:`TABLES` are final rows, written as they come; the others
+    are collected for :func:`reduce_corpus`.
+    """
     timexes = chronology.doc_timexes(doc, art, published=published)
     return {
-        "sentences": doc_sentences(doc, art),
+        "sentences": kit_nlp.doc_sentences(doc, art),
         "mentions_raw": entities.doc_mentions(doc, art),
         "quotes_raw": quotes.doc_quotes(doc, art),
         "timexes": timexes,
@@ -67,14 +169,20 @@ def analyse_doc(doc: spacy.tokens.Doc, art: Article, *, published: pd.Timestamp 
 
 def reduce_corpus(
     corpus: Corpus,
-    parts: dict[str, list[pd.DataFrame]],
+    parts: dict[str, list[pandas.DataFrame]],
     *,
     aliases: str | Path | None = None,
     capitals: bool = False,
 ) -> Tables:
     """Corpus-level steps over the per-document results: entity clustering, speaker
-    resolution, event merging."""
-    def cat(name: str) -> pd.DataFrame:
+    resolution, event merging.
+
+    ``parts`` maps each non-table key of :func:`analyse_doc` to its frames; ``corpus`` carries
+    the ``documents`` table (without its ``text`` column, to keep memory flat) and the notes; its
+    ``articles`` and ``lines`` are empty in a streamed build. Return only the tables made here:
+    a table returned here replaces the streamed one of the same name.
+    """
+    def cat(name: str) -> pandas.DataFrame:
         frames = [f for f in parts.get(name, []) if f is not None and len(f)]
         if not frames:
             empty = [f for f in parts.get(name, []) if f is not None]
@@ -84,123 +192,179 @@ def reduce_corpus(
     mentions, ents = entities.resolve(cat("mentions_raw"), aliases=aliases, capitals=capitals)
     qs = quotes.resolve(cat("quotes_raw"), mentions, ents)
     events = chronology.merge_events(cat("event_candidates"), mentions)
-    return Tables(documents=corpus.documents, lines=corpus.lines, sentences=cat("sentences"), mentions=mentions,
-                  entities=ents, quotes=qs, timexes=cat("timexes").reindex(columns=_timex_cols(cat("timexes"))),
-                  events=events, notes=list(corpus.notes))
+    return Tables(mentions=mentions, entities=ents, quotes=qs, events=events, notes=list(corpus.notes))
 
 
-def _timex_cols(df: pd.DataFrame) -> list[str]:
+def _timex_cols(df: pandas.DataFrame) -> list[str]:
     base = list(chronology.TIMEX_COLUMNS)
     return base + [c for c in df.columns if c not in base]
 
 
-def _doc_key(art: Article, published: pd.Timestamp | None, model: str) -> str:
-    h = hashlib.sha1()
-    for part in (__version__, model, spacy.__version__, art.doc_id, art.sha1, str(published)):
-        h.update(str(part).encode())
-        h.update(b"\0")
+def _read_article(rec: dict) -> Article:
+    """One input record -> :class:`~kit.corpus.Article` (as ``read_corpus`` reads each file)."""
+    if rec["missing"]:
+        art = kit_corpus.build_article(rec["doc_id"], "", None)
+        art.problems[-1] = "listed in manifest.csv but the file is missing"
+        return art
+    try:
+        data = Path(rec["path"]).read_bytes()
+    except OSError as exc:
+        return kit_corpus.Article(doc_id=rec["doc_id"], path=rec["path"],
+                                  problems=[f"unreadable: {exc.strerror or exc}"], analysable=False)
+    return kit_corpus.build_article(rec["doc_id"], rec["path"], data)
+
+
+def analyse_batch(records: Sequence[dict], *, model: str = DEFAULT_MODEL,
+                  batch_size: int = DEFAULT_BATCH) -> list[dict[str, pandas.DataFrame]]:
+    """Read, parse once and analyse some input files: one dict of per-document tables each.
+
+    This is the per-partition function of every engine (in process, a process pool, Dask):
+    it only needs the records (``doc_id``, ``path``, ``manifest`` row, ``missing``) and loads
+    the model once per process.
+    """
+    if not len(records):
+        return []
+    arts = [_read_article(r) for r in records]
+    manifest = {r["doc_id"]: r["manifest"] for r in records if r.get("manifest")}
+    corpus = kit_corpus.assemble(Path("."), arts, manifest, [])
+    docs, lines = corpus.documents, corpus.lines
+    by_doc = dict(tuple(lines.groupby("doc_id", sort=False))) if len(lines) else {}
+    out: list[dict[str, pandas.DataFrame]] = []
+    published: dict[str, Any] = {}
+    for i, art in enumerate(arts):
+        pub = docs["published"].iat[i]
+        published[art.doc_id] = None if pd.isna(pub) else pub
+        out.append({"documents": docs.iloc[i:i + 1].reset_index(drop=True),
+                    "lines": by_doc[art.doc_id].reset_index(drop=True) if art.doc_id in by_doc else lines.iloc[0:0]})
+    todo = [a for a in arts if a.analysable and a.text.strip()]
+    if todo:
+        nlp = kit_nlp.load_pipeline(model)
+        where = {id(a): i for i, a in enumerate(arts)}
+        for art, doc in kit_nlp.parse(nlp, todo, n_process=1, batch_size=batch_size):
+            res = analyse_doc(doc, art, published=published[art.doc_id])
+            if "timexes" in res and res["timexes"] is not None:
+                res["timexes"] = res["timexes"].reindex(columns=_timex_cols(res["timexes"]))
+            out[where[id(art)]].update(res)
+    return out
+
+
+# --------------------------------------------------------------------------- cache keys
+
+
+def _code_key() -> str:
+    """The kit's own source: a changed stage invalidates every cached result it made."""
+    h = hashlib.sha1(__version__.encode())
+    root = Path(__file__).resolve().parent
+    for p in sorted(root.rglob("*")):
+        if p.is_file() and p.suffix in (".py", ".csv", ".yaml", ".yml", ".json", ".txt") and "__pycache__" not in p.parts:
+            h.update(str(p.relative_to(root)).encode() + b"\0" + p.read_bytes())
     return h.hexdigest()
 
 
-def _input_key(corpus_dir: Path, model: str, aliases: str | Path | None, capitals: bool) -> str:
+def _dist_version(name: str) -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "?"
+
+
+def _input_state(corpus_dir: Path, model: str, aliases: str | Path | None, capitals: bool) -> tuple[str, str, dict[str, str | None]]:
+    """``(whole-build key, per-document key prefix, file name -> sha1)`` of a corpus folder."""
     h = hashlib.sha1()
-    for part in (__version__, model, spacy.__version__, str(capitals)):
-        h.update(str(part).encode() + b"\0")
+    prefix = hashlib.sha1()
+    for part in (_code_key(), model, _dist_version(model), _dist_version("spacy")):
+        prefix.update(str(part).encode() + b"\0")
+    h.update(prefix.digest() + str(capitals).encode())
+    shas: dict[str, str | None] = {}
     for p in sorted(corpus_dir.iterdir()):
+        if p.name.startswith("."):
+            continue
+        sha = None
         if p.is_file() and (p.suffix.lower() == ".txt" or p.name == "manifest.csv"):
-            h.update(p.name.encode() + b"\0" + hashlib.sha1(p.read_bytes()).digest())
+            try:
+                sha = hashlib.sha1(p.read_bytes()).hexdigest()
+            except OSError:
+                sha = None
+        shas[p.name] = sha
+        h.update(p.name.encode() + b"\0" + str(sha).encode() + b"\0")
     if aliases:
         ap = Path(aliases)
-        h.update(ap.read_bytes() if ap.exists() else b"missing")
+        h.update(ap.read_bytes() if ap.is_file() else b"missing")
+    return h.hexdigest(), prefix.hexdigest(), shas
+
+
+def _doc_key(prefix: str, rec: dict, sha: str | None) -> str | None:
+    if sha is None or rec["missing"]:
+        return None  # unreadable or missing: cheap to redo, and its problem may be transient
+    h = hashlib.sha1(prefix.encode())
+    h.update(json.dumps([rec["doc_id"], sha, rec.get("manifest") or {}], sort_keys=True).encode())
     return h.hexdigest()
 
 
-def build(
-    corpus_dir: str | Path,
-    out: str | Path | None = None,
-    *,
-    model: str = DEFAULT_MODEL,
-    n_process: int = 1,
-    batch_size: int = 32,
-    aliases: str | Path | None = None,
-    capitals: bool = False,
-    use_cache: bool = True,
-    progress: bool | Callable[[Iterable], Iterable] = False,
-) -> Tables:
-    """Read, parse once and analyse a corpus folder; write ``out/<table>.parquet`` when ``out``
-    is given. An unchanged rebuild into the same ``out`` reads the tables back from disk."""
-    corpus_dir = Path(corpus_dir)
-    from kit.corpus import list_inputs
-
-    list_inputs(corpus_dir)  # raises CorpusError with a clear message for a bad path
-    out_path = Path(out) if out is not None else None
-    cache = out_path / CACHE_DIR if out_path is not None and use_cache else None
-    key = _input_key(corpus_dir, model, aliases, capitals)
-    if cache is not None and (cache / "build.json").exists():
-        try:
-            stamp = json.loads((cache / "build.json").read_text())
-        except (OSError, ValueError):
-            stamp = {}
-        if stamp.get("key") == key and all((out_path / f"{t}.parquet").exists() for t in TABLES):
-            tables = load(out_path)
-            tables.notes = stamp.get("notes", [])
-            tables.from_cache = True
-            return tables
-
-    corpus = read_corpus(corpus_dir)
-    published = dict(zip(corpus.documents["doc_id"], corpus.documents["published"]))
-    parts: dict[str, list[pd.DataFrame]] = {k: [] for k in _PER_DOC}
-    todo: list[Article] = []
-    results: dict[str, dict[str, pd.DataFrame]] = {}
-    for art in corpus.articles:
-        if not art.analysable or not art.text.strip():
-            continue
-        pub = published.get(art.doc_id)
-        pub = None if pd.isna(pub) else pub
-        if cache is not None:
-            f = cache / "docs" / f"{_doc_key(art, pub, model)}.pkl"
-            if f.exists():
-                try:
-                    results[art.doc_id] = pickle.loads(f.read_bytes())
-                    continue
-                except Exception:  # noqa: BLE001 - a corrupt cache entry is simply rebuilt
-                    pass
-        todo.append(art)
-
-    if todo:
-        nlp = load_pipeline(model)
-        stream = parse(nlp, todo, n_process=n_process, batch_size=batch_size)
-        if progress:
-            wrap = progress if callable(progress) else _tqdm
-            stream = wrap(stream, total=len(todo))
-        for art, doc in stream:
-            pub = published.get(art.doc_id)
-            pub = None if pd.isna(pub) else pub
-            res = analyse_doc(doc, art, published=pub)
-            results[art.doc_id] = res
-            if cache is not None:
-                f = cache / "docs" / f"{_doc_key(art, pub, model)}.pkl"
-                f.parent.mkdir(parents=True, exist_ok=True)
-                f.write_bytes(pickle.dumps(res, protocol=pickle.HIGHEST_PROTOCOL))
-
-    for art in corpus.articles:
-        res = results.get(art.doc_id)
-        if res is not None:
-            for k in _PER_DOC:
-                parts[k].append(res.get(k))
-    tables = reduce_corpus(corpus, parts, aliases=aliases, capitals=capitals)
-    if out_path is not None:
-        write(tables, out_path)
-        if cache is not None:
-            cache.mkdir(parents=True, exist_ok=True)
-            (cache / "build.json").write_text(json.dumps({"key": key, "notes": tables.notes, "version": __version__}))
-    return tables
+# --------------------------------------------------------------------------- writing
 
 
-def _tqdm(it: Iterable, total: int) -> Iterable:
-    from tqdm.auto import tqdm
+class _Spool:
+    """Per-document tables written piece by piece; final tables combined at the end.
 
-    return tqdm(it, total=total, desc="parsing", unit="doc")
+    Final tables are Parquet pieces merged into one file with a unified schema (a column that
+    is all-null in one batch and text in another is text); reduction inputs are pickled frames,
+    so ``reduce_corpus`` sees exactly what the stages returned.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self.pieces: dict[str, list[Path]] = {}
+        self.counts: dict[str, int] = {}
+
+    def add(self, name: str, frames: list[pandas.DataFrame]) -> None:
+        frames = [f for f in frames if f is not None]
+        if not frames:
+            return
+        # Concatenating empty frames is deprecated in pandas (their dtypes will start to count):
+        # join the non-empty ones and only take the empty ones' column names.
+        full = [f for f in frames if len(f)] or frames[:1]
+        df = full[0] if len(full) == 1 else pd.concat(full, ignore_index=True)
+        extra = [c for f in frames for c in f.columns if c not in df.columns]
+        if extra:
+            df = df.reindex(columns=[*df.columns, *dict.fromkeys(extra)])
+        paths = self.pieces.setdefault(name, [])
+        path = self.folder / f"{name}.{len(paths):06d}"
+        if name in TABLES:
+            df.reset_index(drop=True).to_parquet(path, index=False)
+        else:
+            path.write_bytes(pickle.dumps(df, protocol=pickle.HIGHEST_PROTOCOL))
+        paths.append(path)
+        self.counts[name] = self.counts.get(name, 0) + len(df)
+
+    def frames(self, name: str) -> list[pandas.DataFrame]:
+        """The pickled pieces of a reduction input."""
+        return [pickle.loads(p.read_bytes()) for p in self.pieces.get(name, [])]
+
+    def combine(self, name: str, dest: Path) -> None:
+        """Merge the Parquet pieces of a final table into ``dest`` one piece at a time."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        paths = self.pieces.get(name, [])
+        if not paths:
+            cols = _EMPTY_COLUMNS.get(name) or (list(chronology.TIMEX_COLUMNS) if name == "timexes" else [])
+            pd.DataFrame(columns=cols).to_parquet(dest, index=False)
+            return
+        schemas = [pq.read_schema(p) for p in paths]
+        schema = pa.unify_schemas([s.remove_metadata() for s in schemas], promote_options="permissive")
+        # Keep pandas' metadata (dtypes of empty/object columns) from a piece with every column.
+        meta = next((s.metadata for s in schemas if s.names == schema.names and s.metadata), None)
+        schema = schema.with_metadata(meta) if meta else schema
+        with pq.ParquetWriter(dest, schema) as writer:
+            for p in paths:
+                t = pq.read_table(p)
+                cols = [t[f.name].cast(f.type) if f.name in t.column_names else pa.nulls(len(t), f.type)
+                        for f in schema]
+                writer.write_table(pa.Table.from_arrays(cols, schema=schema))
 
 
 def write(tables: Tables, out: str | Path) -> None:
@@ -208,22 +372,236 @@ def write(tables: Tables, out: str | Path) -> None:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     for name in TABLES:
-        df = tables[name]
-        tmp = out / f".{name}.parquet.tmp"
-        df.to_parquet(tmp, index=False)
-        tmp.replace(out / f"{name}.parquet")
+        _write_frame(tables[name], out / f"{name}.parquet")
+
+
+def _write_frame(df: pandas.DataFrame, dest: Path) -> None:
+    tmp = dest.with_name(f".{dest.name}.tmp")
+    df.to_parquet(tmp, index=False)
+    tmp.replace(dest)
 
 
 def load(out: str | Path) -> Tables:
-    """Read the tables that ``kit build`` wrote into ``out``."""
+    """The tables that ``kit build`` wrote into ``out`` (each read on first use)."""
     out = Path(out)
     missing = [t for t in TABLES if not (out / f"{t}.parquet").exists()]
     if missing:
         raise FileNotFoundError(f"{out} has no {', '.join(missing)} table(s): run `kit build CORPUS --out {out}` first")
-    frames = {t: pd.read_parquet(out / f"{t}.parquet") for t in TABLES}
-    for t, cols in (("documents", ["problems"]), ("entities", ["aliases"]),
-                    ("events", ["participants", "reported_in", "evidence"])):
-        for c in cols:
-            if c in frames[t].columns:
-                frames[t][c] = frames[t][c].map(lambda v: list(v) if v is not None and not isinstance(v, float) else [])
-    return Tables(**frames)
+    stamp = _read_stamp(out / CACHE_DIR / "build.json")
+    return Tables(folder=out, notes=stamp.get("notes", []), summary=stamp)
+
+
+def _read_stamp(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+# --------------------------------------------------------------------------- build
+
+
+def build(
+    corpus_dir: str | Path,
+    out: str | Path | None = None,
+    *,
+    model: str | None = None,
+    n_process: int | None = None,
+    batch_size: int = DEFAULT_BATCH,
+    aliases: str | Path | None = None,
+    capitals: bool = False,
+    use_cache: bool = True,
+    progress: bool | Callable[..., Any] = False,
+    engine: str = "local",
+    workers: int | str | None = None,
+) -> Tables:
+    """Read, parse once and analyse a corpus folder; write ``out/<table>.parquet``.
+
+    Documents stream through in batches of ``batch_size`` on ``n_process`` processes (default:
+    one for small jobs, else up to four, one per core), or on a Dask cluster with
+    ``engine="dask"`` (``workers``: a number of local workers or a scheduler address). With
+    ``out`` the per-document results are cached in ``out/.kit-cache``: an unchanged rebuild
+    reads the tables back lazily, and a changed file re-parses only itself. Without ``out`` the
+    tables are built in a temporary folder and returned in memory.
+    """
+    corpus_dir = Path(corpus_dir)
+    model = model or DEFAULT_MODEL
+    if engine not in ("local", "dask"):
+        raise ValueError(f"engine must be 'local' or 'dask', not {engine!r}")
+    out_path = Path(out) if out is not None else None
+    cache = out_path / CACHE_DIR if out_path is not None and use_cache else None
+    if corpus_dir.is_dir():
+        key, prefix, shas = _input_state(corpus_dir, model, aliases, capitals)
+        if cache is not None:
+            stamp = _read_stamp(cache / "build.json")
+            if stamp.get("key") == key and all((out_path / f"{t}.parquet").exists() for t in TABLES):
+                return Tables(folder=out_path, notes=stamp.get("notes", []), from_cache=True, summary=stamp)
+    records, notes = input_records(corpus_dir)  # raises CorpusError for a bad path
+
+    keys = [_doc_key(prefix, r, shas.get(Path(r["path"]).name) if r["path"] else None) for r in records]
+    docs_dir = cache / "docs" if cache is not None else None
+    hit = [k is not None and docs_dir is not None and (docs_dir / f"{k}.pkl").exists() for k in keys]
+    batches = [list(range(i, min(i + batch_size, len(records)))) for i in range(0, len(records), batch_size)]
+    tasks = [[records[j] for j in b if not hit[j]] for b in batches]
+    n_todo = sum(map(len, tasks))
+
+    work_root = out_path if out_path is not None else Path(tempfile.gettempdir())
+    work_root.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".kit-build-", dir=work_root))
+    try:
+        spool = _Spool(work / "spool")
+        bar = _progress(progress, total=len(records))
+        results = _run(tasks, engine=engine, model=model, n_process=n_process, batch_size=batch_size,
+                       workers=workers, n_todo=n_todo)
+        used: set[str] = set()
+        for b, res in zip(batches, results):
+            fresh = iter(res)
+            per_table: dict[str, list[pandas.DataFrame]] = {}
+            for j in b:
+                k = keys[j]
+                if hit[j]:
+                    doc_res = _load_cached(docs_dir / f"{k}.pkl")
+                    if doc_res is None:  # a corrupt entry: redo this one document here
+                        doc_res = analyse_batch([records[j]], model=model, batch_size=batch_size)[0]
+                else:
+                    doc_res = next(fresh)
+                    if docs_dir is not None and k is not None:
+                        # The worker's own hash: the file may have changed since it was listed.
+                        sha = doc_res["documents"]["sha1"].iat[0]
+                        k = _doc_key(prefix, records[j], sha)
+                        docs_dir.mkdir(parents=True, exist_ok=True)
+                        (docs_dir / f"{k}.pkl").write_bytes(pickle.dumps(doc_res, protocol=pickle.HIGHEST_PROTOCOL))
+                if k is not None:
+                    used.add(f"{k}.pkl")
+                for name, df in doc_res.items():
+                    per_table.setdefault(name, []).append(df)
+            for name, frames in per_table.items():
+                spool.add(name, frames)
+            if bar is not None:
+                bar(len(b))
+        if bar is not None:
+            bar(0, close=True)
+
+        final = work / "tables"
+        final.mkdir()
+        if "documents" not in spool.pieces:  # no input files at all
+            empty = kit_corpus.assemble(corpus_dir, [], {}, [])
+            spool.add("documents", [empty.documents])
+            spool.add("lines", [empty.lines])
+        for name in dict.fromkeys(["documents", "lines", "sentences", "timexes", *spool.pieces]):
+            if name in TABLES:
+                spool.combine(name, final / f"{name}.parquet")
+
+        import pyarrow.parquet as pq
+
+        # The reductions get the documents table without its text (the corpus's bulk) and
+        # no lines: everything they need is in the per-document parts.
+        doc_cols = [c for c in pq.read_schema(final / "documents.parquet").names if c != "text"]
+        documents = _read_table(final, "documents", columns=doc_cols)
+        lines = pq.read_schema(final / "lines.parquet").empty_table().to_pandas()
+        corpus = kit_corpus.Corpus(folder=corpus_dir, articles=[], documents=documents, lines=lines, notes=list(notes))
+        parts = {name: spool.frames(name) for name in spool.pieces if name not in TABLES}
+        reduced = reduce_corpus(corpus, parts, aliases=aliases, capitals=capitals)
+        del corpus, parts, documents
+        for name in TABLES:
+            if name in reduced._frames:
+                _write_frame(reduced[name], final / f"{name}.parquet")
+        notes = reduced.notes or notes
+        counts = {t: spool.counts.get(t, 0) for t in TABLES}
+        counts.update({t: len(df) for t, df in reduced._frames.items()})
+        problems = _problems(final / "documents.parquet")
+        summary = {"key": key, "notes": notes, "counts": counts, "problems": problems, "version": __version__}
+
+        if out_path is None:
+            tables = Tables(folder=final, notes=notes, summary=summary)
+            for name in TABLES:
+                tables[name]  # read into memory before the folder goes  # noqa: B018
+            tables.folder = None
+            return tables
+        for name in TABLES:
+            (final / f"{name}.parquet").replace(out_path / f"{name}.parquet")
+        if cache is not None:
+            cache.mkdir(parents=True, exist_ok=True)
+            if docs_dir is not None and docs_dir.exists():
+                for f in docs_dir.iterdir():  # drop results of removed or changed files
+                    if f.name not in used:
+                        f.unlink(missing_ok=True)
+            (cache / "build.json").write_text(json.dumps(summary))
+        elif (out_path / CACHE_DIR / "build.json").exists():
+            (out_path / CACHE_DIR / "build.json").unlink()  # the tables no longer match the stamp
+        return Tables(folder=out_path, notes=notes, summary=summary)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _problems(documents_parquet: Path) -> dict[str, list[str]]:
+    docs = pd.read_parquet(documents_parquet, columns=["doc_id", "problems"])
+    return {d: [str(x) for x in p] for d, p in zip(docs["doc_id"], docs["problems"]) if p is not None and len(p)}
+
+
+def _load_cached(path: Path) -> dict | None:
+    try:
+        return pickle.loads(path.read_bytes())
+    except Exception:  # noqa: BLE001 - a corrupt or stale cache entry is simply rebuilt
+        return None
+
+
+def _run(tasks: list[list[dict]], *, engine: str, model: str, n_process: int | None, batch_size: int,
+         workers: int | str | None, n_todo: int) -> Iterator[list[dict]]:
+    """Run :func:`analyse_batch` over the tasks, yielding results in task order."""
+    if engine == "dask":
+        from kit import dask_engine
+
+        yield from dask_engine.run(tasks, model=model, batch_size=batch_size, workers=workers or n_process)
+        return
+    if n_process is None:
+        n_process = min(os.cpu_count() or 1, 4) if n_todo >= AUTO_PROCESSES_FROM else 1
+    if n_process <= 1 or n_todo == 0:
+        for t in tasks:
+            yield analyse_batch(t, model=model, batch_size=batch_size)
+        return
+    import functools
+    import multiprocessing as mp
+
+    # Each worker reads, parses and analyses whole batches, so only small tables cross
+    # processes (spaCy's own n_process pipe tokenises every text in the parent and ships every
+    # Doc back to it). Fork where there is fork, as spaCy does: "spawn" re-runs the caller's
+    # script in every worker, which loops forever in a script without a __main__ guard.
+    methods = mp.get_all_start_methods()
+    ctx = mp.get_context("fork" if "fork" in methods else methods[0])
+    func = functools.partial(analyse_batch, model=model, batch_size=batch_size)
+    with ctx.Pool(n_process) as pool:
+        yield from pool.imap(func, tasks)
+
+
+def _progress(progress: bool | Callable[..., Any], *, total: int) -> Callable[..., None] | None:
+    """An ``update(n, close=False)`` callback for a tqdm bar (or a custom tqdm-like class)."""
+    if not progress:
+        return None
+    if callable(progress):
+        bar = progress(total=total)
+    else:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=total, desc="building", unit="doc")
+
+    def update(n: int, close: bool = False) -> None:
+        if n:
+            bar.update(n)
+        if close and hasattr(bar, "close"):
+            bar.close()
+
+    return update
+
+
+def input_records(corpus_dir: str | Path) -> tuple[list[dict], list[str]]:
+    """The input records of a corpus folder, as :func:`analyse_batch` takes them (every
+    ``*.txt`` file, then manifest rows whose file is missing), and notes on the folder."""
+    corpus_dir = Path(corpus_dir)
+    files, notes = kit_corpus.list_inputs(corpus_dir)
+    manifest, problems = kit_corpus._read_manifest(corpus_dir)
+    notes.extend(problems)
+    records = [{"doc_id": p.stem, "path": str(p), "manifest": manifest.get(p.stem), "missing": False} for p in files]
+    seen = {p.stem for p in files}
+    records += [{"doc_id": d, "path": "", "manifest": row, "missing": True} for d, row in manifest.items() if d not in seen]
+    return records, notes

