@@ -11,6 +11,11 @@ clean view with its map back to raw offsets), one spaCy parse of the clean view,
 loop as the baseline (a document where it raises on an odd number of quote marks counts as
 no predictions, which is what a user of it gets).
 
+Three kit configurations run: the default (as ``kit build``: mixed quotes as their quoted
+fragments, no object noun phrases), ``mixed="whole"`` (PolNeAR's convention for mixed quotes)
+and that plus ``objects=True`` (object noun phrases of statement verbs as content, which PolNeAR
+also annotates).
+
 Figures (span level, per document; as in the seeds scorer a prediction counts when it matches
 some reference and a reference when some prediction matches it):
 
@@ -161,7 +166,9 @@ def main(argv: list[str] | None = None) -> None:
     docs, gold = load(args.split, args.limit)
     nlp = load_pipeline(args.model)
     arts = [build_article(d["doc_id"], d["doc_id"] + ".txt", d["text"].encode("utf-8")) for d in docs]
-    systems = {"kit (fragments)": {}, "kit (mixed whole)": {"mixed": "whole"}, "textacy direct_quotations": None}
+    systems = {"kit (default)": {}, "kit (mixed whole)": {"mixed": "whole"},
+               "kit (mixed whole + objects)": {"mixed": "whole", "objects": True},
+               "textacy direct_quotations": None}
     counts = {(s, f, m): Counts() for s in systems for f in ("source", "cue", "content") for m in ("exact", "overlap")}
     raised = 0
     n_gold = 0
@@ -184,7 +191,7 @@ def main(argv: list[str] | None = None) -> None:
                 P = [r[f] for r in rows if r[f]]
                 for m in ("exact", "overlap"):
                     counts[(name, f, m)].add(text, P, G[f], m)
-            if name == "kit (fragments)":
+            if name == "kit (default)":
                 for q in g:
                     hit = any(a[0] < q["end_char"] and q["start_char"] < a[1] for r in rows for a in r["content"])
                     by_kind[q["kind"]][0] += hit

@@ -55,6 +55,14 @@ REPORTING_VERBS: frozenset[str] = frozenset(textacy_constants.REPORTING_VERBS["e
     "confide", "whisper", "shout", "cry", "exclaim", "declare", "claim", "insist", "estimate",
     "calculate", "forecast", "predict", "publish", "relay", "convey", "communicate",
 }
+#: Verbs whose object noun phrase states a position ("criticized the policy of X"), used only
+#: with ``doc_quotes(..., objects=True)``.
+OBJECT_REPORTING_VERBS: frozenset[str] = frozenset({
+    "criticize", "criticise", "condemn", "denounce", "decry", "slam", "blast", "praise", "hail", "welcome",
+    "deny", "confirm", "announce", "propose", "urge", "endorse", "back", "support", "oppose", "reject",
+    "dismiss", "blame", "accuse", "cite", "mention", "describe", "recommend", "acknowledge", "admit",
+    "reveal", "report", "predict", "promise", "demand", "warn", "question", "dispute", "defend",
+    "discuss", "applaud", "champion", "favor", "favour", "ridicule", "mock", "challenge", "repeat"})
 #: Verbs that introduce a quotation placed right next to them but report nothing on their own
 #: ("“...,” Carson continued.", "One sign read: “...”"); used only beside quote marks.
 QUOTE_CUES: frozenset[str] = frozenset({"continue", "read", "chant", "post", "begin", "go", "interrupt", "shout",
@@ -517,14 +525,18 @@ def _chain_cue(doc: Doc, toks: list[Token], quote_spans: list[tuple[int, int]], 
     return None, None, None
 
 
-def doc_quotes(doc: Doc, art: Article, *, keep_unattributed: bool = False, mixed: str = "fragments") -> pd.DataFrame:
+def doc_quotes(doc: Doc, art: Article, *, keep_unattributed: bool = False, mixed: str = "fragments",
+               objects: bool = False) -> pd.DataFrame:
     """Quotes of one parsed article: direct, partial and indirect, with raw offsets of the
     content, the speaker span, the cue and (for pronoun/role speakers) an antecedent name span.
 
     ``keep_unattributed`` also returns quoted phrases with no speaker (scare quotes, titles).
     ``mixed`` says how a reported clause holding quoted words is returned: ``"fragments"`` (the
     default, as the kit's reference annotations do: the quoted words as partial quotes) or
-    ``"whole"`` (the clause as one indirect quote, as PolNeAR annotates it).
+    ``"whole"`` (the clause as one indirect quote, as PolNeAR annotates it). ``objects=True``
+    also takes the object of a statement verb as reported content ("criticized the military
+    activities of ..."), as PolNeAR does; off by default because most such objects are topics,
+    not statements ("highlighted the progress", "announced the plan").
     """
     text = doc.text
     pairs = pair_marks(text)
@@ -688,6 +700,10 @@ def doc_quotes(doc: Doc, art: Article, *, keep_unattributed: bool = False, mixed
                         break
         if not comp:
             comp = _stray_that_clause(tok)
+        if not comp and objects and tok.lemma_.lower() in OBJECT_REPORTING_VERBS:
+            # PolNeAR-style: "Lavrov criticized the military activities of ..." - the object
+            # noun phrase is what was said (off by default: "X highlighted the progress" is not).
+            comp = [c for c in tok.children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN")]
         if not comp:
             continue
         sp = _subject(tok)
