@@ -910,8 +910,11 @@ def resolve(quotes: pd.DataFrame, mentions: pd.DataFrame, entities: pd.DataFrame
         m = mentions[mentions["entity"].notna() & (mentions["entity"].astype(str) != "")]
         for r in m.itertuples(index=False):
             lab = ent_label.get(r.entity, getattr(r, "label", ""))
+            # the mention's kind ("name" / "role" from the entities stage) counts like a label:
+            # a role mention ("the Russian minister") always names a possible speaker
+            kind = str(getattr(r, "kind", "") or "")
             by_doc.setdefault(r.doc_id, []).append((int(r.start_char), int(r.end_char), str(r.entity), str(lab),
-                                                    str(getattr(r, "label", ""))))
+                                                    "role" if kind == "role" else str(getattr(r, "label", ""))))
 
     def covering(doc_id: str, s: int, e: int) -> list[tuple]:
         return [x for x in by_doc.get(doc_id, []) if x[0] < e and s < x[1]]
@@ -925,7 +928,8 @@ def resolve(quotes: pd.DataFrame, mentions: pd.DataFrame, entities: pd.DataFrame
             hits = [x for x in covering(r.doc_id, hs, he) if x[3] in _SPEAKER_LABELS or x[4] in _SPEAKER_LABELS
                     or x[4] == "role"]
             if hits:
-                hits.sort(key=lambda x: (x[4] == "role", x[1] - x[0]), reverse=True)
+                # a name covering the head beats a role description around it; then the longest
+                hits.sort(key=lambda x: (x[4] != "role", x[1] - x[0]), reverse=True)
                 name = hits[0][2]
         if not name and kind in ("pronoun", "role"):
             want = {"PERSON"}

@@ -303,3 +303,16 @@ def test_gold_file_is_what_the_tests_assume() -> None:
     kinds = pd.Series([g["kind"] for g in GOLD_QUOTES]).value_counts().to_dict()
     assert kinds == {"partial": 18, "indirect": 10, "direct": 5}
     assert json.loads((GOLD / "seeds_quotes.jsonl").read_text(encoding="utf-8").splitlines()[0])["quote"] == "dangerous"
+
+
+def test_resolve_uses_role_mentions_from_the_entities_stage() -> None:
+    """When the entities stage links "the Russian minister" to Lavrov (a ``kind == "role"``
+    mention), the quote takes that entity without the per-document fallback."""
+    q = pd.DataFrame([dict(doc_id="d", quote_id="d:q0", kind="direct", quote="x", start_char=0, end_char=1,
+                           speaker="", speaker_text="the Russian minister", speaker_start=100, speaker_end=120,
+                           cue="told", speaker_kind="role", speaker_head_start=112, speaker_head_end=120,
+                           speaker_candidates=[])])
+    mentions = pd.DataFrame([dict(doc_id="d", start_char=100, end_char=120, text="the Russian minister",
+                                  label="PERSON", entity="Sergey Lavrov", entity_id="E1", kind="role")])
+    ents = pd.DataFrame({"entity_id": ["E1"], "entity": ["Sergey Lavrov"], "label": ["PERSON"]})
+    assert resolve(q, mentions, ents)["speaker"].tolist() == ["Sergey Lavrov"]
