@@ -47,6 +47,7 @@ A YAML file (``.yaml``/``.yml``) with the same actions as keys is accepted too::
 
 from __future__ import annotations
 
+import bisect
 import csv
 import functools
 import hashlib
@@ -338,15 +339,17 @@ def doc_mentions(doc: Doc, art: Article) -> pd.DataFrame:
         line_spans.append((pos, pos + len(line), _is_headline(line)))
         pos += len(line) + 1
 
-    def in_headline(i: int) -> bool:
-        for a, b, h in line_spans:
-            if a <= i <= b:
-                return h
-        return False
+    line_starts = [a for a, _, _ in line_spans]
 
+    def in_headline(i: int) -> bool:
+        return line_spans[max(0, bisect.bisect_right(line_starts, i) - 1)][2]
+
+    # one pass over the tokens (creating spaCy Token objects is the costly part)
+    toks = list(doc)
+    appos = [t for t in toks if t.dep_ == "appos"]
     # words attested as names: capitalised mid-sentence outside headlines
     namelike: set[str] = set()
-    for t in doc:
+    for t in toks:
         if not t.is_sent_start and _capitalised(t) and not in_headline(t.idx):
             namelike.add(_strip_possessive(t.text))
 
@@ -365,8 +368,8 @@ def doc_mentions(doc: Doc, art: Article) -> pd.DataFrame:
     known = {_strip_possessive(text[c.start:c.end]) for c in cands}
     cands = [p for c in cands for p in _split_hyphen(text, c, known)]
     cands = [p for c in cands for p in _split_role_prefix(doc, c)]
-    cands.extend(_names_after_roles(doc, cands))
-    cands.extend(_names_before_roles(doc, cands))
+    cands.extend(_names_after_roles(doc, cands, toks))
+    cands.extend(_names_before_roles(doc, cands, appos))
     cands = [_extend_name(doc, c, cands) for c in cands]
     cands = [_drop_postnominal(text, c) for c in cands]
     cands.extend(_paren_acronyms(text, cands))
@@ -379,18 +382,24 @@ def doc_mentions(doc: Doc, art: Article) -> pd.DataFrame:
     cands = [_with_possessive(text, c) for c in cands]
     cands = [c for c in cands if re.search(r"[A-Za-z]", text[c.start:c.end])
              and any(ch.isupper() for ch in text[c.start:c.end])]
-    roles = _roles(doc, cands)
+    roles = _roles(doc, cands, appos)
     allc = cands + roles
 
     # sentence ids, numbered exactly as kit.nlp.doc_sentences numbers them
+    # (from the token arrays: iterating doc.sents builds every Token again)
     sent_bounds: list[tuple[int, int, int]] = []
     k = 0
-    for sent in doc.sents:
-        if sent.text.strip():
-            sent_bounds.append((sent.start_char, sent.end_char, k))
+    starts = [t.i for t in toks if t.is_sent_start] or [0]
+    for a, b in zip(starts, [*starts[1:], len(toks)]):
+        if a < b and not all(toks[j].is_space for j in range(a, b)):
+            sent_bounds.append((toks[a].idx, toks[b - 1].idx + len(toks[b - 1].text), k))
             k += 1
+    sent_starts = [a for a, _, _ in sent_bounds]
 
     def sent_of(i: int) -> int:
+        j = bisect.bisect_right(sent_starts, i) - 1
+        if j >= 0 and sent_bounds[j][0] <= i < sent_bounds[j][1]:
+            return sent_bounds[j][2]
         for a, b, sid in sent_bounds:
             if a <= i < b:
                 return sid
@@ -520,14 +529,16 @@ def _split_role_prefix(doc: Doc, c: _Cand) -> list[_Cand]:
     return out
 
 
-def _names_after_roles(doc: Doc, cands: list[_Cand]) -> list[_Cand]:
+def _names_after_roles(doc: Doc, cands: list[_Cand], toks: list[Token]) -> list[_Cand]:
     """Names spaCy misses right after a role noun ("his North Korean counterpart Choe Son Hui",
     "counterpart Choe Son-hui"): a run of capitalised words there is a person."""
     covered = set()
     for c in cands:
         covered.update(range(c.start, c.end))
     out = []
-    for t in doc[:-1]:
+    for t in toks[:-1]:
+        if t.lower_ not in ROLE_HEADS and not t.lower_.endswith(("ist", "ian")):
+            continue
         if not _is_role_head(t):
             continue
         j = t.i + 1
@@ -550,15 +561,15 @@ def _names_after_roles(doc: Doc, cands: list[_Cand]) -> list[_Cand]:
     return out
 
 
-def _names_before_roles(doc: Doc, cands: list[_Cand]) -> list[_Cand]:
+def _names_before_roles(doc: Doc, cands: list[_Cand], appos: list[Token]) -> list[_Cand]:
     """Names spaCy misses in front of a role apposition ("Isabel Schnabel, an influential
     member of the ECB's board"): a run of capitalised proper nouns there is a person."""
     covered = set()
     for c in cands:
         covered.update(range(c.start, c.end))
     out = []
-    for t in doc:
-        if t.dep_ != "appos" or not _is_role_head(t) or t.head.i >= t.i:
+    for t in appos:
+        if not _is_role_head(t) or t.head.i >= t.i:
             continue
         h = t.head
         run = [u for u in doc[h.left_edge.i: h.i + 1]]
@@ -636,26 +647,31 @@ def _gazetteer(text: str, cands: list[_Cand], in_headline) -> list[_Cand]:
         for i in range(c.start, c.end):
             covered[i] = True
     out = []
-    for nm in sorted(names, key=len, reverse=True):
-        for m in re.finditer(r"(?<![\w-])" + re.escape(nm) + r"(?!\w)", text):
-            s, e = m.start(), m.end()
-            if any(covered[s:e]):
-                continue
-            before = text[max(0, s - 30):s]
-            # part of a longer capitalised name ("Korea" in "North Korea"): leave it
-            if re.search(r"[A-Z][\w’'.]*[ \t]\Z", before):
-                continue
-            # a name that opens a longer capitalised run spaCy missed ("Apple Computer today")
-            # is that longer name, up to a title word ("Apple CEO")
-            while (w := _CAP_WORD.match(text, e)) is not None:
-                if w.group(1).lower().rstrip(".") in ROLE_HEADS or any(covered[w.start():w.end()]):
-                    break
-                e = w.end()
-            if e > m.end() and (in_headline(s) or text[e - 1] == "."):
-                continue
-            out.append(_Cand(s, e, names[nm]))
-            for i in range(s, e):
-                covered[i] = True
+    if not names:
+        return out
+    # one pattern for all names, longest first, so "North Korea" wins over "Korea"
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(nm) for nm in sorted(names, key=len, reverse=True))
+                         + r")(?!\w)")
+    for m in pattern.finditer(text):
+        nm = m.group()
+        s, e = m.start(), m.end()
+        if any(covered[s:e]):
+            continue
+        before = text[max(0, s - 30):s]
+        # part of a longer capitalised name ("Korea" in "North Korea"): leave it
+        if re.search(r"[A-Z][\w’'.]*[ \t]\Z", before):
+            continue
+        # a name that opens a longer capitalised run spaCy missed ("Apple Computer today")
+        # is that longer name, up to a title word ("Apple CEO")
+        while (w := _CAP_WORD.match(text, e)) is not None:
+            if w.group(1).lower().rstrip(".") in ROLE_HEADS or any(covered[w.start():w.end()]):
+                break
+            e = w.end()
+        if e > m.end() and (in_headline(s) or text[e - 1] == "."):
+            continue
+        out.append(_Cand(s, e, names[nm]))
+        for i in range(s, e):
+            covered[i] = True
     return out
 
 
@@ -678,7 +694,7 @@ def _with_possessive(text: str, c: _Cand) -> _Cand:
     return c
 
 
-def _roles(doc: Doc, cands: list[_Cand]) -> list[_Cand]:
+def _roles(doc: Doc, cands: list[_Cand], appos: list[Token]) -> list[_Cand]:
     """Role mentions: titles in front of a name ("Russian Foreign Minister Sergei Lavrov",
     "his North Korean counterpart Choe Son Hui"), appositions ("Sergei Shoigu, a top Kremlin
     security official"; "the Russian Foreign Minister, Sergey Lavrov") and definite role
@@ -688,8 +704,8 @@ def _roles(doc: Doc, cands: list[_Cand]) -> list[_Cand]:
     for c in names:
         span = _tok_span(doc, c.start, c.end)
         if span is not None:
-            for t in span:
-                by_tok[t.i] = c
+            for i in range(span.start, span.end):
+                by_tok[i] = c
     person_like = {id(c) for c in names if c.label in ("PERSON", "ORG") or c.forced}
     out: dict[tuple[int, int], _Cand] = {}
 
@@ -731,9 +747,7 @@ def _roles(doc: Doc, cands: list[_Cand]) -> list[_Cand]:
         add(i, j + 1, c)
 
     # 2. appositions in either order
-    for t in doc:
-        if t.dep_ != "appos":
-            continue
+    for t in appos:
         h = t.head
         if _is_role_head(t) and h.i in by_tok and id(by_tok[h.i]) in person_like:
             role_tok, name = t, by_tok[h.i]  # "Shoigu, a top Kremlin security official"
@@ -983,14 +997,18 @@ def resolve(
             longer[k2[:n_pre]].add(k2)
         ending[k2[-1:]].add(k2)
     doc_forms: dict[str, set] = defaultdict(set)
-    for d, key in zip(names["doc_id"], names["_key"]):
+    rows_by_key: dict[tuple, list[int]] = defaultdict(list)
+    name_doc: dict[int, str] = {}
+    for idx, d, key in zip(names.index, names["doc_id"], names["_key"]):
         doc_forms[d].add(key)
+        rows_by_key[key].append(idx)
+        name_doc[idx] = d
     for k1 in list(form_count):
         if len(k1) == 1 and k1 in ending and major(k1) in org_like and k1 not in longer:
-            for idx in names.index[names["_key"] == k1]:
+            for idx in rows_by_key[k1]:
                 if idx in mention_root:
                     continue
-                here = {uf.find(k) for k in doc_forms[names.at[idx, "doc_id"]] & ending[k1]} - {uf.find(k1)}
+                here = {uf.find(k) for k in doc_forms[name_doc[idx]] & ending[k1]} - {uf.find(k1)}
                 if len(here) == 1:
                     mention_root[idx] = next(iter(here))
         if k1 not in longer or major(k1) not in org_like or k1 in country_of or not form_labels.get(k1):
@@ -1000,25 +1018,29 @@ def resolve(
         if not cand_forms:
             continue
         roots = {uf.find(k) for k in cand_forms} - {uf.find(k1)}
-        rows_k1 = names.index[names["_key"] == k1]
-        together = [d for d in set(names.loc[rows_k1, "doc_id"]) if doc_forms[d] & cand_forms]
+        rows_k1 = rows_by_key[k1]
+        together = [d for d in {name_doc[i] for i in rows_k1} if doc_forms[d] & cand_forms]
         if len(roots) == 1 and together:
             uf.union(next(iter(roots)), k1)
             continue
         for idx in rows_k1:
-            d = names.at[idx, "doc_id"]
+            d = name_doc[idx]
             here = {uf.find(k) for k in doc_forms[d] & cand_forms}
             if len(here) == 1:
                 mention_root[idx] = next(iter(here))
 
     # misspelt surnames: a one-off one-word person name one letter away from the first or last
     # word of exactly one person named in the same document ("Koh" for "Noh")
+    joined = {uf.find(k) for k in form_count if uf.find(k) != k}
+    full_of_root: dict[object, list[tuple]] = defaultdict(list)
+    for k in full_person:
+        full_of_root[uf.find(k)].append(k)
     for idx, d, key in zip(single.index, single["doc_id"], single["_key"]):
         if idx in mention_root or form_count[key] != 1 or person_share(key) < 1 or len(key[0]) < 3:
             continue
-        if uf.find(key) != key or any(uf.find(k) == key for k in form_count if k != key):
+        if uf.find(key) != key or key in joined:
             continue
-        hits = {r for r in doc_full[d] for k in full_person if uf.find(k) == r
+        hits = {r for r in doc_full[d] for k in full_of_root.get(r, ())
                 for part in (k[0], k[-1]) if len(part) == len(key[0])
                 and sum(a != b for a, b in zip(part, key[0])) == 1}
         if len(hits) == 1:
@@ -1045,13 +1067,14 @@ def resolve(
         if a != "forbid":
             continue
         kn, kt = name_key(n), name_key(t)
-        clusters_t = {root[i] for i in names.index if m.at[i, "_key"] == kt}
-        for i in names.index:
-            if m.at[i, "_key"] == kn and root[i] in clusters_t:
+        clusters_t = {root[i] for i in rows_by_key.get(kt, [])}
+        for i in rows_by_key.get(kn, []):
+            if root[i] in clusters_t:
                 root[i] = ("forbid", kn)
 
     # roles: attached ones take their name's cluster
-    start_root = {(m.at[i, "doc_id"], int(m.at[i, "start_char"])): r for i, r in root.items()}
+    doc_of, start_of = m["doc_id"].tolist(), m["start_char"].tolist()
+    start_root = {(doc_of[i], int(start_of[i])): r for i, r in root.items()}
     roles = m[m["kind"] == "role"]
     est_doc: dict[str, list[tuple[str, object]]] = defaultdict(list)
     est_all: list[tuple[str, object]] = []
@@ -1085,9 +1108,12 @@ def resolve(
             root[i] = next(iter(hits))
 
     # person labels: a name a role is attached to is a person
-    role_votes: Counter = Counter(r for i, r in root.items() if m.at[i, "kind"] == "role")
+    kind_of = m["kind"].tolist()
+    role_votes: Counter = Counter(r for i, r in root.items() if kind_of[i] == "role")
 
-    # assemble clusters
+    # assemble clusters (plain lists: per-row pandas access is what made this slow)
+    kinds, labs, keys_col = m["kind"].tolist(), m["label"].tolist(), m["_key"].tolist()
+    names_col, texts_col, docs_col = m["name"].tolist(), m["text"].tolist(), m["doc_id"].tolist()
     members: dict[object, list[int]] = defaultdict(list)
     for i, r in root.items():
         members[r].append(i)
@@ -1099,21 +1125,21 @@ def resolve(
     ent_of_root: dict[object, tuple[str, str, str]] = {}
     used_ids: set[str] = set()
     for r, idxs in members.items():
-        name_idx = [i for i in idxs if m.at[i, "kind"] == "name"]
+        name_idx = [i for i in idxs if kinds[i] == "name"]
         if not name_idx:
             continue
-        labels = Counter(m.loc[name_idx, "label"])
+        labels = Counter(labs[i] for i in name_idx)
         labels["PERSON"] += role_votes.get(r, 0)
         label = labels.most_common(1)[0][0]
         if labels["PERSON"] and labels["PERSON"] == labels.most_common(1)[0][1]:
             label = "PERSON"
-        keys = Counter(m.at[i, "_key"] for i in name_idx)
+        keys = Counter(keys_col[i] for i in name_idx)
         canon_key = _canonical_key(keys)
         # a country is named by its common name ("Russia", not "Russian Federation")
         countries = [k for k in keys if k in country_of and country_of[k] == k]
         if countries and canon_key not in countries:
             canon_key = max(countries, key=lambda k: keys[k])
-        forms = Counter(_display(m.at[i, "name"]) for i in name_idx if m.at[i, "_key"] == canon_key)
+        forms = Counter(_display(names_col[i]) for i in name_idx if keys_col[i] == canon_key)
         canon = forms.most_common(1)[0][0] if forms else merge_targets.get(canon_key, " ".join(canon_key))
         # an analyst's merge target that never occurs names the entity
         for kt, t in merge_targets.items():
@@ -1128,23 +1154,22 @@ def resolve(
         while eid in used_ids:
             eid = "E" + hashlib.sha1(f"{eid}+".encode()).hexdigest()[:8]
         used_ids.add(eid)
-        alias_forms = sorted({_display(m.at[i, "name"]) for i in name_idx},
-                             key=lambda s: (-sum(_display(m.at[i, "name"]) == s for i in name_idx), s))
+        disp = Counter(_display(names_col[i]) for i in name_idx)
+        alias_forms = sorted(disp, key=lambda s: (-disp[s], s))
         ent_of_root[r] = (eid, canon, label)
-        role_forms = sorted({m.at[i, "text"] for i in idxs if m.at[i, "kind"] == "role"})
+        role_forms = sorted({texts_col[i] for i in idxs if kinds[i] == "role"})
         ent_rows.append({"entity_id": eid, "entity": canon, "label": label,
-                         "n_mentions": len(idxs), "n_docs": m.loc[idxs, "doc_id"].nunique(),
+                         "n_mentions": len(idxs), "n_docs": len({docs_col[i] for i in idxs}),
                          "aliases": alias_forms, "n_names": len(name_idx), "roles": role_forms})
 
-    m["entity"] = ""
-    m["entity_id"] = ""
+    ent_col, eid_col, lab_col = [""] * len(m), [""] * len(m), list(labs)
     for r, idxs in members.items():
         if r not in ent_of_root:
             continue
         eid, canon, label = ent_of_root[r]
-        m.loc[idxs, "entity"] = canon
-        m.loc[idxs, "entity_id"] = eid
-        m.loc[idxs, "label"] = label
+        for i in idxs:
+            ent_col[i], eid_col[i], lab_col[i] = canon, eid, label
+    m["entity"], m["entity_id"], m["label"] = ent_col, eid_col, lab_col
     m = m.drop(columns=["_key"])
     ents = pd.DataFrame(ent_rows, columns=ENTITY_COLUMNS + ["n_names", "roles"])
     ents = ents.sort_values(["n_mentions", "entity"], ascending=[False, True]).reset_index(drop=True)
