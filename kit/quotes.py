@@ -93,8 +93,13 @@ _ORG_WORDS = {"agency", "ministry", "commission", "committee", "council", "depar
               "university", "bank", "company", "corporation", "inc", "ltd", "group", "union",
               "association", "organization", "organisation", "media", "tv", "times", "post", "press"}
 _TITLE_STOP = {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "by", "from", "vs"}
-_PRONOUNS_PERSON = {"he", "she", "him", "her"}
-_PRONOUNS_GROUP = {"they", "them", "it", "we"}
+_PRONOUNS_PERSON = {"he", "she", "him", "her", "his"}
+_PRONOUNS_GROUP = {"they", "them", "it", "we", "its", "their"}
+#: Nouns naming an utterance: a quote inside "X's remarks" is X's.
+_SPEECH_NOUNS = {"remark", "statement", "comment", "word", "warning", "speech", "message", "claim", "description",
+                 "phrase", "appeal", "promise", "pledge", "assessment", "characterization", "characterisation",
+                 "label", "accusation", "criticism", "interview", "tweet", "post", "letter", "response", "reply",
+                 "answer", "announcement", "address", "declaration", "testimony", "op-ed", "essay", "column"}
 _EXPLETIVE = {"it", "there", "this", "that", "which", "who", "what"}
 
 # --------------------------------------------------------------------------- mark pairing
@@ -516,6 +521,11 @@ def _chain_cue(doc: Doc, toks: list[Token], quote_spans: list[tuple[int, int]], 
                 acc = _according_to(h)
                 if acc is not None:
                     return h, acc, "according to"
+                if h.pos_ == "NOUN" and h.lemma_.lower() in _SPEECH_NOUNS:
+                    # "Lavrov's “dangerous” remarks", "in his “historic” speech": the possessor spoke
+                    poss = [c for c in h.children if c.dep_ == "poss" and c.pos_ in ("PROPN", "PRON", "NOUN")]
+                    if poss:
+                        return h, poss[0], h.text
                 rep = _as_reported(h)
                 if rep is not None:
                     return rep[0], rep[1], None
@@ -571,6 +581,17 @@ def doc_quotes(doc: Doc, art: Article, *, keep_unattributed: bool = False, mixed
             q.speaker_head = name_toks[-1]
             found.append(q)
             continue
+        # headline form with the speaker after the quote: `“...” – Lavrov`, `"...": Lavrov`
+        tail = re.match(r"\s*[-–—:]\s*(\S.*?)\s*$", after)
+        if headline_line and not prefix and tail:
+            ts = b + 1 + tail.start(1)
+            tail_toks = [t for t in _tokens_in(doc, ts, b + 1 + tail.end(1)) if not t.is_space]
+            if tail_toks and _is_name(tail_toks):
+                q.kind, q.headline = "direct", True
+                q.speaker = doc[tail_toks[0].i:tail_toks[-1].i + 1]
+                q.speaker_head = tail_toks[-1]
+                found.append(q)
+                continue
         starts_sentence = prefix == "" or prefix.endswith((".", "!", "?", ":", "…")) or prefix.endswith(("”", '"')) and False
         cue = sp = None
         cue_txt = None

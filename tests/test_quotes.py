@@ -135,6 +135,20 @@ def test_doc_quotes_kinds_speakers_cues(body: str, quote: str, kind: str, speake
     assert (r.kind, r.speaker_text, r.cue) == (kind, speaker, cue)
 
 
+@pytest.mark.parametrize(("title", "quote", "speaker"), [
+    ("“Relations are strategic” – Sergei Lavrov", "Relations are strategic", "Sergei Lavrov"),
+    ('"We will win": Kim Jong Un', "We will win", "Kim Jong Un"),
+])
+def test_headline_form_with_speaker_after(title: str, quote: str, speaker: str) -> None:
+    r = row(quotes_of("The minister met his counterpart on Thursday in the capital.", title=title), quote)
+    assert (r.kind, r.speaker_text) == ("direct", speaker)
+
+
+def test_quote_inside_a_possessed_utterance_is_the_possessors() -> None:
+    r = row(quotes_of("Lavrov’s “dangerous” remarks angered Washington on Friday."), "dangerous")
+    assert (r.kind, r.speaker_text, r.cue) == ("partial", "Lavrov", "remarks")
+
+
 def test_content_excludes_speaker_and_cue() -> None:
     df = quotes_of("Lavrov emphasized that discussions on energy supply would take place in November.")
     r = row(df, "discussions on energy supply would take place in November")
