@@ -378,7 +378,9 @@ def doc_mentions(doc: Doc, art: Article) -> pd.DataFrame:
         if span is not None and span.start > 0 and _is_role_head(doc[span.start - 1]):
             c.forced = True
     cands.extend(_gazetteer(text, cands, in_headline))
+    cands = _datelines(text, cands)
     cands = _dedupe(cands)
+    cands = [c for c in cands if not _sentence_initial_noun(doc, text, c, namelike)]
     cands = [_with_possessive(text, c) for c in cands]
     cands = [c for c in cands if re.search(r"[A-Za-z]", text[c.start:c.end])
              and any(ch.isupper() for ch in text[c.start:c.end])]
@@ -673,6 +675,36 @@ def _gazetteer(text: str, cands: list[_Cand], in_headline) -> list[_Cand]:
         for i in range(s, e):
             covered[i] = True
     return out
+
+
+_DATELINE = re.compile(r"^([A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3})(?=,|\s*\(|\s+[—–-]|\s*&#8212;)", re.M)
+
+
+def _datelines(text: str, cands: list[_Cand]) -> list[_Cand]:
+    """A place in capitals opening a paragraph ("MIAMI (AP) —", "BERLIN, June 3 (Wire) -") is
+    the dateline: a place, whatever spaCy called it (it tags MIAMI as an organisation)."""
+    out = list(cands)
+    for m in _DATELINE.finditer(text):
+        s, e = m.span(1)
+        if sum(ch.isalpha() for ch in m.group(1)) < 3:
+            continue
+        same = [c for c in out if c.start == s and c.end == e]
+        if same:
+            for c in same:
+                c.label = "GPE"
+        elif not any(c.start < e and s < c.end for c in out):
+            out.append(_Cand(s, e, "GPE"))
+    return out
+
+
+def _sentence_initial_noun(doc: Doc, text: str, c: _Cand, namelike: set[str]) -> bool:
+    """A capitalised common noun opening a sentence that spaCy took for a name ("Turnout was
+    67%" as a PERSON): one word, tagged a common noun, never capitalised elsewhere."""
+    span = _tok_span(doc, c.start, c.end)
+    if span is None or len(span) != 1 or c.forced:
+        return False
+    t = span[0]
+    return t.is_sent_start and t.tag_ in ("NN", "NNS") and t.text not in namelike
 
 
 def _dedupe(cands: list[_Cand]) -> list[_Cand]:
@@ -1128,7 +1160,10 @@ def resolve(
         name_idx = [i for i in idxs if kinds[i] == "name"]
         if not name_idx:
             continue
-        labels = Counter(labs[i] for i in name_idx)
+        # a name in capitals (a dateline, a headline) says less about its label than prose does
+        labels: Counter = Counter()
+        for i in name_idx:
+            labels[labs[i]] += 0.5 if _shouting(names_col[i]) else 1.0
         labels["PERSON"] += role_votes.get(r, 0)
         label = labels.most_common(1)[0][0]
         if labels["PERSON"] and labels["PERSON"] == labels.most_common(1)[0][1]:
@@ -1140,7 +1175,8 @@ def resolve(
         if countries and canon_key not in countries:
             canon_key = max(countries, key=lambda k: keys[k])
         forms = Counter(_display(names_col[i]) for i in name_idx if keys_col[i] == canon_key)
-        canon = forms.most_common(1)[0][0] if forms else merge_targets.get(canon_key, " ".join(canon_key))
+        canon = (max(forms, key=lambda f: (not _shouting(f), forms[f])) if forms
+                 else merge_targets.get(canon_key, " ".join(canon_key)))
         # an analyst's merge target that never occurs names the entity
         for kt, t in merge_targets.items():
             if uf.find(kt) == r and kt not in keys:
@@ -1180,6 +1216,12 @@ def resolve(
     m["sent_id"] = m["sent_id"].astype(int)
     m["nested"] = m["nested"].astype(bool)
     return m, ents
+
+
+def _shouting(s: str) -> bool:
+    """All capitals and longer than an acronym ("BERLIN", not "NATO")."""
+    letters = [c for c in str(s) if c.isalpha()]
+    return len(letters) > 4 and all(c.isupper() for c in letters)
 
 
 def _display(name: str) -> str:
