@@ -71,7 +71,7 @@ def test_runs_without_errors_and_draws(corpus, name):
 
 @pytest.mark.parametrize(("corpus", "n_docs", "outlets"), [
     ("seeds", 5, {"Euronews", "Sputnik International", "BNN Breaking"}),
-    ("other", 4, {"The Harbour Gazette", "Wire Service", "Riverton Weekly"}),
+    ("other", 5, {"The Harbour Gazette", "Wire Service", "Riverton Weekly"}),  # 4 files + a manifest row without one
 ])
 def test_overview_counts(corpus, n_docs, outlets):
     """The overview's summary and per-outlet chart show this corpus, not the default seeds."""
@@ -84,3 +84,13 @@ def test_overview_counts(corpus, n_docs, outlets):
     assert "Articles per publication date" in bar["layout"]["title"]["text"]
     assert {t["name"] for t in bar["data"]} >= outlets
     assert sum(_values(t["y"]).sum() for t in bar["data"]) == n_docs
+
+
+def test_overview_lists_problems_of_the_second_corpus():
+    """The fixture's manifest names a file that does not exist, and its folder holds a README:
+    the overview says so rather than dropping either silently."""
+    nb = _executed("other", "00_corpus_overview.ipynb")
+    last = nb.cells[-1].outputs
+    html = "".join(o.get("data", {}).get("text/html", "") for o in last)
+    assert "<td>ghost_article</td>" in html and "listed in manifest.csv but the file is missing" in html
+    assert "ignored (not a .txt article): README.md" in html

@@ -25,7 +25,7 @@ def test_index_links_every_notebook(corpus):
         assert page.html.exists() and page.html.parent == rep.index.parent
         assert f'href="{page.html.name}"' in index
         assert page.title and page.summary, f"{page.notebook.name}: no title or opening sentence for the index"
-    n_docs = {"seeds": 5, "other": 4}[corpus]
+    n_docs = {"seeds": 5, "other": 5}[corpus]  # other: 4 files and a manifest row whose file is missing
     assert f"{n_docs} documents" in index
     assert (rep.tables / "documents.parquet").exists()
 
@@ -141,7 +141,7 @@ def test_cli_report_exit_0_and_prints_index(monkeypatch, tmp_path, capsys):
     assert main(["report", str(CORPORA["other"]), "--out", str(tmp_path / "rep")]) == 0
     assert str(tmp_path / "rep" / "index.html") in capsys.readouterr().out
     executed = nbformat.read(tmp_path / "rep" / "executed" / "00_tiny.ipynb", as_version=4)
-    assert executed.cells[-1].outputs[0]["data"]["text/plain"] == "4"
+    assert executed.cells[-1].outputs[0]["data"]["text/plain"] == "5"  # 4 files + the manifest's ghost row
 
 
 # --------------------------------------------------------------------------- static pictures
