@@ -63,6 +63,7 @@ class Resolved:
     anchor: str = "absolute"
     granularity: str = "day"  # day, week, month, season, quarter, year, decade, century, time
     mod: str = ""  # TIMEX3 mod: START, MID, END, APPROX
+    base: date | None = None  # for anchor == "previous": the date it was counted from
 
     @property
     def resolved(self) -> bool:
@@ -644,7 +645,7 @@ def _h_offset(t: str, *, anchor: date | None, previous: list[Resolved], **_) -> 
     d = _step(unit, ref, sign * n)
     # "a decade ago" names a year (1989), not the decade it falls in.
     v, a, b, g = _unit_range("year" if unit in ("decade", "century") else unit, d)
-    return Resolved(v, a, b, anchor=basis, granularity=g)
+    return Resolved(v, a, b, anchor=basis, granularity=g, base=ref if base is not None else None)
 
 
 def _h_deictic(t: str, *, anchor: date | None, **_) -> Resolved | None:
@@ -811,7 +812,8 @@ _PREPS = {"in", "on", "at", "since", "until", "till", "during", "by", "from", "t
 _FUTURE_AUX = {"will", "shall", "'ll", "wo", "would", "going"}
 _FUTURE_ADJ = {"upcoming", "forthcoming", "planned", "scheduled", "proposed", "expected", "future", "coming",
                "next", "impending", "prospective"}
-_FUTURE_VERBS = {"plan", "expect", "schedule", "set", "intend", "aim", "hope", "due", "prepare", "gear"}
+_FUTURE_VERBS = {"plan", "expect", "schedule", "set", "intend", "aim", "hope", "due", "prepare", "gear", "agree",
+                 "decide", "promise", "vow", "pledge", "propose", "threaten", "seek", "want", "offer"}
 # A bare year or season is too often a count ("2000 troops") or a verb ("fall"): keep it only
 # after one of these words or when spaCy also calls it a date.
 _YEAR_CUES = {"in", "since", "until", "till", "by", "from", "before", "after", "during", "of", "through",
@@ -849,8 +851,6 @@ def clause_tense(tok: Token) -> str:
             words = {a.lower_ for a in auxes}
             if words & _FUTURE_AUX or any(a.tag_ == "MD" and a.lower_ in _FUTURE_AUX for a in auxes):
                 return "future"
-            if cur.lemma_ in _FUTURE_VERBS and any(c.dep_ == "xcomp" for c in cur.children):
-                return "future"
             if any(a.tag_ == "VBD" for a in auxes) or (cur.tag_ == "VBD"):
                 return "past"
             if any(a.lower_ in ("has", "have", "'ve", "'s") and a.tag_ in ("VBZ", "VBP") for a in auxes) and cur.tag_ == "VBN":
@@ -858,10 +858,16 @@ def clause_tense(tok: Token) -> str:
             if any(a.lower_ == "to" for a in auxes) and cur.tag_ == "VB":
                 if cur.dep_ == "ROOT" or cur.head.i == cur.i:
                     return "future"  # headline infinitive: "Lavrov to visit North Korea"
-                if cur.dep_ != "xcomp":
-                    return "unknown"  # "an agreement to acquire ... in January": prospective from a past telling
-                cur = cur.head  # "plans to visit", "an opportunity to consider": the governing clause decides
-                continue
+                # "agreed to hold talks in September", "an agreement to acquire ... in January": an
+                # infinitive looks ahead from its clause, so a past clause does not make the date past.
+                if tok.i < cur.head.i < cur.i:
+                    # "Roth on Thursday agreed to plead guilty": a date before the main verb belongs to
+                    # it, whatever the parser attached it to.
+                    cur = cur.head
+                    continue
+                if cur.dep_ == "xcomp" and cur.head.lemma_ in _FUTURE_VERBS:
+                    return "future"
+                return "unknown"
             if cur.tag_ == "VBG" and any(a.lemma_ == "be" for a in auxes):
                 if any(a.tag_ == "VBD" for a in auxes):
                     return "past"
@@ -982,6 +988,7 @@ def find_timexes(
     kinds = set(kinds)
     rows: list[dict] = []
     previous: list[Resolved] = []
+    spans: list[tuple[Resolved, tuple[int, int]]] = []
     for c in _candidate_spans(doc):
         core_s, core_e = _extend(doc, c.start, c.end, with_preposition=False)
         if core_e <= core_s:
@@ -994,8 +1001,12 @@ def find_timexes(
             res = _spacy_fallback(core, anchor=anchor, use_dateparser=use_dateparser)
         if res is None:
             continue
+        base_span = None
+        if res.anchor == "previous" and res.base is not None:
+            base_span = next((sp for r0, sp in reversed(spans) if r0.start == res.base), None)
         if res.start is not None and res.kind in _DATE_KINDS:
             previous.append(res)
+            spans.append((res, _extend(doc, c.start, c.end, with_preposition=with_preposition)))
         rel = re.fullmatch(rf"((?:{_NUM}) {_UNIT}s?) (?:earlier|later|before|after|from now|hence)", core, re.I)
         if timeml and rel:
             core_e = core_s + len(rel.group(1))
@@ -1009,7 +1020,7 @@ def find_timexes(
         rows.append({"start": s, "end": e, "text": doc.text[s:e], "core_start": core_s, "core_end": core_e,
                      "value": res.value, "date_start": res.start, "date_end": res.end, "anchor": res.anchor,
                      "type": res.kind, "granularity": res.granularity, "mod": res.mod, "tense": tense,
-                     "source": c.source})
+                     "source": c.source, "base": res.base, "base_span": base_span})
     return rows
 
 
@@ -1059,7 +1070,7 @@ def doc_timexes(doc: Doc, art: Article, *, published: pd.Timestamp | None, **opt
         rs, re_ = art.view.span_to_raw(r["start"], r["end"])
         rows.append({"doc_id": art.doc_id, "text": art.raw[rs:re_], "start_char": rs, "end_char": re_,
                      "value": r["value"], "date_start": r["date_start"], "date_end": r["date_end"],
-                     "anchor": _anchor_label(r["anchor"], published, rows), "type": r["type"],
+                     "anchor": _anchor_label(r, published, art), "type": r["type"],
                      "granularity": r["granularity"], "mod": r["mod"], "tense": r["tense"],
                      "clean_start": r["start"], "clean_end": r["end"]})
     df = pd.DataFrame(rows, columns=TIMEX_COLUMNS + ["type", "granularity", "mod", "tense", "clean_start", "clean_end"])
@@ -1068,15 +1079,17 @@ def doc_timexes(doc: Doc, art: Article, *, published: pd.Timestamp | None, **opt
     return df
 
 
-def _anchor_label(basis: str, published, rows: list[dict]) -> str:
-    """``published 2023-10-19`` / ``previous 1784-1803 (2023-10-19)`` / ``absolute`` / ``""``."""
+def _anchor_label(row: dict, published, art: Article) -> str:
+    """``published 2023-10-19`` / ``previous 1784-1803 (2023-10-19)`` (raw span of the date it
+    was counted from) / ``absolute`` / ``""`` (unresolved)."""
+    basis = row["anchor"]
     if basis == "published":
         return f"published {_as_date(published)}"
     if basis == "previous":
-        for r in reversed(rows):
-            if r["date_start"] is not None and r["type"] in _DATE_KINDS:
-                return f"previous {r['start_char']}-{r['end_char']} ({r['date_start']})"
-        return "previous"
+        if row.get("base_span") is not None:
+            rs, re_ = art.view.span_to_raw(*row["base_span"])
+            return f"previous {rs}-{re_} ({row['base']})"
+        return f"previous ({row['base']})"
     return basis
 
 
