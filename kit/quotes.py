@@ -248,6 +248,7 @@ class _Quote:
     cue: str | None = None
     cue_span: tuple[int, int] | None = None
     headline: bool = False
+    cue_i: int = -1  # token index of the cue verb (which reporting clause a quote belongs to)
     extra: dict = field(default_factory=dict)
 
 
@@ -394,7 +395,13 @@ def _clause_content(root: Token, *, exclude: Iterable[Token] = ()) -> tuple[int,
         toks = toks[:-1]  # edge punctuation, or an "and" left dangling by a cut conjunct
     if len([t for t in toks if not t.is_punct]) < 3:
         return None
-    return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+    s, e = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+    text = root.doc.text
+    # keep the closing mark of a quote the clause ends with (edge trimming took it)
+    inner = text[s:e]
+    if sum(inner.count(c) for c in '"“”') % 2 == 1 and e < len(text) and text[e] in '"”':
+        e += 1
+    return s, e
 
 
 # --------------------------------------------------------------------------- the stage
@@ -641,6 +648,7 @@ def doc_quotes(doc: Doc, art: Article, *, keep_unattributed: bool = False, mixed
             sp = _resolve_relative(sp)
             q.speaker_head = sp
             q.speaker = _speaker_span(sp)
+            q.cue_i = cue.i
             if cue_txt:
                 q.cue, q.cue_span = cue_txt, (cue.idx, cue.idx + len(cue.text))
                 acc = [c for c in cue.children if c.lower_ == "according"]
@@ -676,6 +684,7 @@ def doc_quotes(doc: Doc, art: Article, *, keep_unattributed: bool = False, mixed
             q.speaker = _speaker_span(pobj[0])
             q.cue = text[tok.idx:to[0].idx + len(to[0].text)]
             q.cue_span = (tok.idx, to[0].idx + len(to[0].text))
+            q.cue_i = head.i
             indirect.append(q)
             continue
         if not _is_reporting(tok):
@@ -708,6 +717,7 @@ def doc_quotes(doc: Doc, art: Article, *, keep_unattributed: bool = False, mixed
                 q.cue_span = (tok.idx, tok.idx + len(tok.text))
             q.cue = text[q.cue_span[0]:q.cue_span[1]].rstrip()
             q.cue_span = (q.cue_span[0], q.cue_span[0] + len(q.cue))
+            q.cue_i = tok.i
             indirect.append(q)
             continue
         comp = [c for c in tok.children if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX")]
@@ -744,6 +754,7 @@ def doc_quotes(doc: Doc, art: Article, *, keep_unattributed: bool = False, mixed
         q.speaker = _speaker_span(sp)
         q.cue, cs, ce = _cue_text(tok)
         q.cue_span = (cs, ce)
+        q.cue_i = tok.i
         indirect.append(q)
 
     # Mixed quotes: an indirect clause holding quoted fragments is represented by its fragments
@@ -757,10 +768,14 @@ def doc_quotes(doc: Doc, art: Article, *, keep_unattributed: bool = False, mixed
             found = [p for p in found if all(p is not x for x in inner)]
             kept.append(q)
             continue
-        if inner:
-            for p in inner:
-                if p.speaker is None and not p.headline:
+        # Only quoted words of this very report make it mixed: in "said that X would never cede
+        # territory, rejecting what he called “a dictated peace”" the quote has its own cue.
+        own = [p for p in inner if (p.speaker is None and not p.headline) or p.cue_i == q.cue_i]
+        if own:
+            for p in own:
+                if p.speaker is None:
                     p.speaker, p.speaker_head, p.cue, p.cue_span = q.speaker, q.speaker_head, q.cue, q.cue_span
+                    p.cue_i = q.cue_i
             continue
         if any(k.start == q.start and k.end == q.end for k in kept):
             continue
@@ -830,6 +845,27 @@ def _title_window(doc: Doc, ent: Span) -> set[str]:
     return words - {"the", "a", "an", "of"}
 
 
+def _titled_tokens(doc: Doc, ents: list[Span]) -> set[int]:
+    """Token indices of the titles standing next to names ("Russian Foreign Minister" in
+    "Russian Foreign Minister Sergei Lavrov", "the minister" in "Lavrov, the minister,")."""
+    out: set[int] = set()
+    for e in ents:
+        i = e.start - 1
+        if i >= 0 and doc[i].text == ",":
+            i -= 1
+        n = 0
+        while i >= 0 and n < 6 and not doc[i].is_punct and doc[i].pos_ in ("PROPN", "ADJ", "NOUN", "DET"):
+            out.add(i)
+            i, n = i - 1, n + 1
+        j = e.end
+        if j < len(doc) and doc[j].text == ",":
+            j, n = j + 1, 0
+            while j < len(doc) and n < 7 and not doc[j].is_punct and doc[j].pos_ in ("PROPN", "ADJ", "NOUN", "DET", "ADP"):
+                out.add(j)
+                j, n = j + 1, n + 1
+    return out
+
+
 def _antecedents(doc: Doc, q: _Quote, quote_spans: list[tuple[int, int]]) -> tuple[str, list[Span]]:
     """For a pronoun or role speaker: (speaker kind, candidate name mentions, best first)."""
     head = q.speaker_head
@@ -851,6 +887,20 @@ def _antecedents(doc: Doc, q: _Quote, quote_spans: list[tuple[int, int]]) -> tup
         return "pronoun", []
     if head.pos_ in ("NOUN", "PROPN") and head.ent_type_ == "" and (head.lemma_.lower() in PERSON_ROLE_NOUNS or low in PERSON_ROLE_NOUNS) \
             and not any(t.ent_type_ == "PERSON" for t in sp):
+        # Not every description is someone named: "analysts say" is a group, "a senior European
+        # diplomat said" brings in a new, anonymous person, and "the diplomat" after it is that
+        # same anonymous person - naming any of them after a nearby name would be a guess.
+        det = [c.lower_ for c in head.children if c.dep_ in ("det", "poss")]
+        if head.tag_ in ("NNS", "NNPS"):
+            return "group", []
+        if det and det[0] in ("a", "an", "another", "one", "some", "any"):
+            return "anonymous", []
+        titled = _titled_tokens(doc, ents)
+        for t in doc[:sp.start]:
+            if t.lemma_.lower() == head.lemma_.lower() and t.i not in titled and \
+                    any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in t.children) and \
+                    not any(a <= t.idx < b for a, b in quote_spans):
+                return "anonymous", []
         # A role: the name the text equates with the role's title words, else the nearest name.
         scored = []
         for e in ents:
@@ -868,7 +918,10 @@ def _to_frame(doc: Doc, art: Article, found: list[_Quote], *, keep_unattributed:
               quote_spans: list[tuple[int, int]]) -> pd.DataFrame:
     rows = []
     seen: set[tuple[int, int]] = set()
-    for q in sorted(found, key=lambda q: (q.start, q.end)):
+    # (speaker start, kind, candidate spans in clean offsets) of the quotes handled so far, so a
+    # pronoun can follow the previous speaker ("The diplomat said ... She said ...").
+    spoken: list[tuple[int, str, list[tuple[int, int]]]] = []
+    for q in sorted(found, key=lambda q: (q.speaker.start_char if q.speaker is not None else q.start, q.start)):
         if q.speaker is None and not keep_unattributed:
             continue
         if (q.start, q.end) in seen:
@@ -891,14 +944,24 @@ def _to_frame(doc: Doc, art: Article, found: list[_Quote], *, keep_unattributed:
             row["speaker_core_text"] = art.raw[cs_:ce_]
             hs, he = art.view.span_to_raw(h.idx, h.idx + len(h.text))
             row.update(speaker_head_start=hs, speaker_head_end=he)
-            kind, cands = _antecedents(doc, q, quote_spans)
+            kind, cand_spans = _antecedents(doc, q, quote_spans)
+            cands = [(e.start_char, e.end_char) for e in cand_spans]
+            if kind == "pronoun" and h.lower_ in _PRONOUNS_PERSON:
+                prev = [x for x in spoken if x[0] < q.speaker.start_char and x[1] != "pronoun"]
+                if prev and prev[-1][0] > (cands[0][0] if cands else -1) and q.speaker.start_char - prev[-1][0] < 600:
+                    cands = prev[-1][2]  # the previous speaker is more recent than any name
+            if kind in ("name", "headline"):
+                spoken.append((q.speaker.start_char, kind, [(h.idx, h.idx + len(h.text))]))
+            else:
+                spoken.append((q.speaker.start_char, kind, cands))
             row["speaker_kind"] = kind
             if cands:
-                raw_c = [art.view.span_to_raw(e.start_char, e.end_char) for e in cands[:8]]
+                raw_c = [art.view.span_to_raw(a, b) for a, b in cands[:8]]
                 row["speaker_candidates"] = [[int(a), int(b)] for a, b in raw_c]
                 row["speaker_ref_start"], row["speaker_ref_end"] = raw_c[0]
                 row["speaker_ref_text"] = art.raw[raw_c[0][0]:raw_c[0][1]]
         rows.append(row)
+    rows.sort(key=lambda r: (r["start_char"], r["end_char"]))
     df = pd.DataFrame(rows, columns=QUOTE_COLUMNS + EXTRA_COLUMNS)
     df["quote_id"] = [f"{art.doc_id}:q{i:03d}" for i in range(len(df))]
     return df
