@@ -51,6 +51,7 @@ import bisect
 import csv
 import functools
 import hashlib
+import html
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -98,6 +99,15 @@ officer inspector detective doctor surgeon physician president-elect prime-minis
 ruler strongman successor predecessor speaker general-secretary secretary-general
 member campaigner counsel barrister solicitor midfielder striker defender goalkeeper winger
 player
+""".split())
+
+#: Last words of organisation names: a "person" ending in one is an organisation ("Ukrainian
+#: Premier League", "Executive Board"), and no title is split off it.
+ORG_HEADS = frozenset("""
+league board union party council committee commission association club bank court ministry
+agency group company corporation university school college federation institute department
+office police army navy force forces assembly parliament senate congress government authority
+organisation organization foundation fund trust service services airlines airways team
 """.split())
 
 #: Phrase rewrites so equivalent role descriptions get the same key ("Russian FM", "the Russian
@@ -211,7 +221,7 @@ def name_key(text: str) -> tuple[str, ...]:
     """The clustering key of a name: possessive, leading article, accents, case, hyphens,
     periods of acronyms, middle initials and company suffixes ignored; romanisation variants
     collapsed. ``name_key("Sergei Lavrov’s") == name_key("sergey lavrov")``."""
-    s = _deaccent(_strip_possessive(" ".join(text.split())))
+    s = _deaccent(html.unescape(_strip_possessive(" ".join(text.split()))))
     s = re.sub(r"^(the|The|THE)\s+", "", s)
     if re.fullmatch(r"(?:[A-Za-z]\.){2,}", s):
         s = s.replace(".", "")
@@ -363,6 +373,10 @@ def doc_mentions(doc: Doc, art: Article) -> pd.DataFrame:
                 cands.append(_Cand(s, e, span.label_))
 
     cands = [c for c in (_headline_trim(text, c, namelike, in_headline) for c in cands) if c]
+    for c in cands:  # spaCy's "persons" ending in League, Board, Party... are organisations
+        words = _strip_possessive(text[c.start:c.end]).split()
+        if c.label == "PERSON" and len(words) > 1 and words[-1].lower() in ORG_HEADS:
+            c.label = "ORG"
     cands = [c for c in (_trim_common_tail(text, c, cands) for c in cands) if c]
     cands = [p for c in cands for p in _cut_possessive(text, c)]
     known = {_strip_possessive(text[c.start:c.end]) for c in cands}
@@ -380,7 +394,8 @@ def doc_mentions(doc: Doc, art: Article) -> pd.DataFrame:
     cands.extend(_gazetteer(text, cands, in_headline))
     cands = _datelines(text, cands)
     cands = _dedupe(cands)
-    cands = [c for c in cands if not _sentence_initial_noun(doc, text, c, namelike)]
+    cands = [c for c in cands if not _sentence_initial_noun(doc, text, c, namelike)
+             and not _bare_title(doc, text, c, cands)]
     cands = [_with_possessive(text, c) for c in cands]
     cands = [c for c in cands if re.search(r"[A-Za-z]", text[c.start:c.end])
              and any(ch.isupper() for ch in text[c.start:c.end])]
@@ -518,6 +533,10 @@ def _split_role_prefix(doc: Doc, c: _Cand) -> list[_Cand]:
     rest = doc[h.i + 1: span.end]
     if not rest or not all(_capitalised(t) or t.tag_ == "HYPH" or t.tag_ == "POS" for t in rest):
         return [c]
+    # a person's name after the title: spaCy said so, or two words or more; never an
+    # organisation's last word ("Executive Board", "Premier League")
+    if (c.label != "PERSON" and len(rest) < 2) or _strip_possessive(rest[-1].text).lower() in ORG_HEADS:
+        return [c]
     out = [_Cand(rest[0].idx, c.end, "PERSON", forced=True)]  # the role is found again by _roles
     # keep what comes before the title: the organisation or country of "Apple CEO Steve Jobs"
     pre = doc[span.start: heads[0].i]
@@ -547,7 +566,8 @@ def _names_after_roles(doc: Doc, cands: list[_Cand], toks: list[Token]) -> list[
         run = []
         while j < len(doc):
             u = doc[j]
-            if u.idx in covered:
+            if u.idx in covered or u.lower_ in ORG_HEADS:
+                run = [] if u.lower_ in ORG_HEADS else run
                 break
             if _capitalised(u) and u.tag_ in ("NNP", "NNPS") and u.sent == t.sent:
                 run.append(u)
@@ -705,6 +725,18 @@ def _sentence_initial_noun(doc: Doc, text: str, c: _Cand, namelike: set[str]) ->
         return False
     t = span[0]
     return t.is_sent_start and t.tag_ in ("NN", "NNS") and t.text not in namelike
+
+
+def _bare_title(doc: Doc, text: str, c: _Cand, cands: list[_Cand]) -> bool:
+    """A title on its own is a role, not a name ("Counsel for TikTok, ..." tagged a person),
+    unless it is the surname of someone named in full in the document (King, Chancellor)."""
+    word = _strip_possessive(text[c.start:c.end])
+    if " " in word or word.lower() not in ROLE_HEADS:
+        return False
+    span = _tok_span(doc, c.start, c.end)
+    if span is None or not (span[0].is_sent_start or (span.start and doc[span.start - 1].lower_ in _DETS)):
+        return False
+    return not any(text[o.start:o.end].split()[-1:] == [word] and o is not c for o in cands)
 
 
 def _dedupe(cands: list[_Cand]) -> list[_Cand]:
@@ -1225,7 +1257,7 @@ def _shouting(s: str) -> bool:
 
 
 def _display(name: str) -> str:
-    s = " ".join(str(name).split())
+    s = " ".join(html.unescape(str(name)).split())  # "Jo&#227;o Ferreira" -> "João Ferreira"
     return re.sub(r"^(the|The|THE)\s+", "", s)
 
 
