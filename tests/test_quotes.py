@@ -169,6 +169,26 @@ def test_role_speaker_gets_the_name_the_text_gives_that_title() -> None:
     assert (r.speaker_kind, r.speaker_ref_text) == ("role", "Sergei Lavrov")
 
 
+def test_anonymous_and_group_speakers_are_not_named_after_a_nearby_name() -> None:
+    df = quotes_of("Kremlin spokesman Dmitry Peskov said Moscow remained open to talks with Kyiv.\n\n"
+                   "According to a senior European diplomat, the European Union is preparing new sanctions. "
+                   "The diplomat, who spoke on condition of anonymity, said the measures could be agreed next week.\n\n"
+                   "She said the package would target banks. Analysts say the sanctions have had a limited effect.")
+    kinds = dict(zip(df["speaker_text"], zip(df["speaker_kind"], df["speaker_ref_text"])))
+    assert kinds["Kremlin spokesman Dmitry Peskov"] == ("name", "")
+    assert kinds["a senior European diplomat"] == ("anonymous", "")
+    assert kinds["The diplomat, who spoke on condition of anonymity"] == ("anonymous", "")
+    assert kinds["She"] == ("pronoun", "")  # the anonymous diplomat, not Peskov
+    assert kinds["Analysts"] == ("group", "")
+
+
+def test_quote_with_its_own_cue_inside_a_reported_clause_keeps_both() -> None:
+    df = quotes_of("Ukrainian President Volodymyr Zelensky said on Monday that his country would never cede "
+                   "territory to Russia, rejecting what he called “a dictated peace”.")
+    assert df[["kind", "cue"]].values.tolist() == [["indirect", "said"], ["partial", "called"]]
+    assert df["quote"].iloc[0].endswith("“a dictated peace”")
+
+
 def test_whole_paragraph_continuation_keeps_the_speaker() -> None:
     df = quotes_of("“We will support our allies whatever happens,” Lavrov said.\n\n"
                    "“And we will not be told what to do by anyone in Washington.”")
