@@ -341,8 +341,22 @@ class _Spool:
         self.counts[name] = self.counts.get(name, 0) + len(df)
 
     def frames(self, name: str) -> list[pandas.DataFrame]:
-        """The pickled pieces of a reduction input."""
-        return [pickle.loads(p.read_bytes()) for p in self.pieces.get(name, [])]
+        """The pickled pieces of a reduction input, short strings shared between rows.
+
+        A mention table repeats the same few strings (doc ids, labels, names) hundreds of
+        thousands of times; one object per distinct value keeps the reductions' memory small.
+        Values and dtypes are unchanged.
+        """
+        shared: dict[str, str] = {}
+        out = []
+        for p in self.pieces.get(name, []):
+            df = pickle.loads(p.read_bytes())
+            for c in df.columns:
+                if df[c].dtype == object:
+                    vals = [shared.setdefault(v, v) if type(v) is str and len(v) <= 80 else v for v in df[c]]
+                    df[c] = pd.Series(vals, index=df.index, dtype=object)
+            out.append(df)
+        return out
 
     def combine(self, name: str, dest: Path) -> None:
         """Merge the Parquet pieces of a final table into ``dest`` one piece at a time."""

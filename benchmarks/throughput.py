@@ -1,0 +1,63 @@
+"""``kit build`` throughput against bare ``nlp.pipe`` on the same texts and model.
+
+For each process count, times (a) spaCy alone: ``nlp.pipe`` over the clean article texts the
+kit parses, with the kit's pipeline, and (b) a full ``kit build`` of the same corpus with no
+cache (reading, line roles, the parse, every stage, the reductions, writing Parquet), and
+prints docs/s and their ratio. Both run in this process, back to back, so the ratio holds on a
+busy machine too. The model is loaded before either clock starts.
+
+    python benchmarks/make_corpus.py 500 --out /tmp/synth_500
+    python benchmarks/throughput.py /tmp/synth_500 --processes 1 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+__all__ = ["measure"]
+
+
+def measure(corpus: str | Path, *, n_process: int, batch_size: int, repeats: int = 1) -> dict[str, float]:
+    """Best-of-``repeats`` docs/s of bare ``nlp.pipe`` and of ``kit build`` on ``corpus``."""
+    import kit
+    from kit.corpus import read_corpus
+    from kit.nlp import load_pipeline
+
+    texts = [a.text for a in read_corpus(corpus).articles if a.analysable and a.text.strip()]
+    nlp = load_pipeline()
+    list(nlp.pipe(texts[:4]))  # warm-up
+    bare, built = [], []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        n = sum(1 for _ in nlp.pipe(texts, n_process=n_process, batch_size=batch_size))
+        bare.append(n / (time.perf_counter() - t))
+        out = Path(tempfile.mkdtemp(prefix="newskit_tp_"))
+        try:
+            t = time.perf_counter()
+            kit.build(corpus, out, use_cache=False, n_process=n_process, batch_size=batch_size)
+            built.append(len(texts) / (time.perf_counter() - t))
+        finally:
+            shutil.rmtree(out, ignore_errors=True)
+    return {"n_docs": len(texts), "bare": max(bare), "kit": max(built)}
+
+
+def main() -> None:
+    """Command line: ``throughput.py CORPUS [--processes 1 2] [--batch-size 32]``."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("corpus")
+    ap.add_argument("--processes", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--batch-size", type=int, default=32)
+    ap.add_argument("--repeats", type=int, default=1)
+    args = ap.parse_args()
+    print(f"{'processes':>9s} {'docs':>6s} {'bare nlp.pipe docs/s':>21s} {'kit build docs/s':>17s} {'ratio':>6s}")
+    for n in args.processes:
+        r = measure(args.corpus, n_process=n, batch_size=args.batch_size, repeats=args.repeats)
+        print(f"{n:9d} {r['n_docs']:6d} {r['bare']:21.2f} {r['kit']:17.2f} {r['kit'] / r['bare']:6.2f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
