@@ -310,3 +310,45 @@ def test_disagreements_are_non_overlapping_dates_for_the_same_happening():
 def test_gold_files_are_what_the_tests_assume(gold):
     assert len(gold["timexes"]) == 27 and len(gold["events"]) == 12
     assert json.dumps(gold["timexes"][0])
+
+
+@pytest.mark.parametrize(("text", "anchor", "tense", "value"), [
+    ("Thanksgiving Day", "1999-12-01", "past", "1999-11-25"),  # fourth Thursday of November
+    ("Election Day", "2023-10-01", "future", "2023-11-07"),  # Tuesday after the first Monday
+    ("last Christmas", "2024-03-01", "unknown", "2023-12-25"),
+    ("Easter 2024", None, "unknown", "2024-03-31"),
+])
+def test_holidays(text, anchor, tense, value):
+    r = resolve(text, anchor=D(anchor) if anchor else None, tense=tense)
+    assert (r.value, r.start, r.end) == (value, D(value), D(value))
+
+
+@pytest.mark.parametrize(("text", "value"), [("daily", "P1D"), ("every Thursday", "XXXX-WXX-4"),
+                                             ("each morning", "XXXX-XX-XXTMO"), ("three-day", "P3D"),
+                                             ("recent weeks", "PXW"), ("now", "PRESENT_REF")])
+def test_sets_durations_and_vague_references_have_no_calendar_range(text, value):
+    r = resolve(text, anchor=D("2023-10-19"))
+    assert r.value == value and r.start is None and r.end is None
+
+
+def test_other_outlet_wire_story():
+    """A wire story from the fixtures (not a seed): dateline, weekday, a month after "agreed to",
+    and "A day earlier" counted from the weekday, not from the month between them."""
+    from pathlib import Path
+
+    from kit.chronology import doc_timexes
+    from kit.corpus import read_corpus
+    from kit.nlp import load_pipeline, parse
+
+    corpus = read_corpus(Path(__file__).parent / "fixtures" / "other_corpus")
+    art = corpus.article("wire_summit")
+    (_, doc), = list(parse(load_pipeline(), [art]))
+    tx = doc_timexes(doc, art, published=pd.Timestamp("2024-06-03", tz="UTC"))
+    got = dict(zip(tx.text, tx.value, strict=True))
+    assert got["on Monday"] == "2024-06-03"
+    assert got["in September"] == "2024-09"  # "agreed to hold talks in September": ahead, not last year
+    assert got["A day earlier"] == "2024-06-02"
+    row = tx[tx.text == "A day earlier"].iloc[0]
+    assert row.anchor.startswith("previous ") and "(2024-06-03)" in row.anchor
+    for r in tx.itertuples():
+        assert art.raw[r.start_char:r.end_char] == r.text
