@@ -180,12 +180,12 @@ _CORP_SUFFIXES = {"inc", "incorporated", "corp", "corporation", "co", "ltd", "li
 #: Abbreviated country names that open longer names ("US Air Force" = "United States Air Force").
 _COUNTRY_PREFIXES = {"us": ("united", "states"), "usa": ("united", "states"), "uk": ("united", "kingdom"),
                      "eu": ("european", "union"), "un": ("united", "nations")}
+#: Words that make a different place of the same name (North / South Korea): a name never
+#: joins a longer one that only adds such a word.
 _DIRECTIONS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western",
                "new", "old", "upper", "lower", "greater"}
 _ACRONYM_SKIP = {"of", "the", "and", "for", "de", "&", "on", "in"}
 _QUOTES = "“”\"«»„‟‘‚‹›"
-_APOS = "’'"
-_POSSESSIVE = re.compile(r"[’']s?$")
 _DETS = {"the", "a", "an"}
 _POSS_PRON = {"his", "her", "its", "their", "our", "my", "your"}
 
@@ -1059,7 +1059,8 @@ def resolve(
             continue
         for n_pre in range(1, len(k2)):
             longer[k2[:n_pre]].add(k2)
-        ending[k2[-1:]].add(k2)
+        if k2[0] not in _DIRECTIONS:  # "Korea" is never "North Korea"
+            ending[k2[-1:]].add(k2)
     doc_forms: dict[str, set] = defaultdict(set)
     rows_by_key: dict[tuple, list[int]] = defaultdict(list)
     name_doc: dict[int, str] = {}

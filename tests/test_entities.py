@@ -437,3 +437,26 @@ def test_plots_draw(seeds_tables):
 def test_empty_corpus_resolves():
     m, e = resolve(pd.DataFrame(columns=["doc_id", "start_char", "end_char", "text", "label"]))
     assert m.empty and e.empty and list(e.columns[: len(ENTITY_COLUMNS)]) == ENTITY_COLUMNS
+
+
+def test_directions_and_html_entities():
+    c = clusters([("d1", "North Korea", "ORG"), ("d1", "Korea", "ORG"),
+                  ("d2", "Jo&#227;o Ferreira", "PERSON"), ("d3", "João Ferreira", "PERSON"),
+                  ("d3", "Spain&#39;s", "GPE"), ("d3", "Spain", "GPE")])
+    assert c["North Korea"] == {"North Korea"} and c["Korea"] == {"Korea"}
+    assert c["João Ferreira"] == {"Jo&#227;o Ferreira", "João Ferreira"}
+    assert c["Spain"] == {"Spain", "Spain&#39;s"}
+
+
+@pytest.mark.parametrize(("text", "name", "label"), [
+    ("BERLIN, June 3 (Wire) - Chancellor Olaf Scholz and Polish Prime Minister Donald Tusk agreed on Monday "
+     "to hold talks.", "BERLIN", "GPE"),
+    ("MIAMI (AP) — A powerful storm battered the coast on Wednesday, officials said.", "MIAMI", "GPE"),
+    (BODY + "Isabel Schnabel, an influential member of the ECB's Executive Board, said last week that rates "
+            "would fall.", "Isabel Schnabel", "PERSON"),
+])
+def test_datelines_and_apposed_names(mentions_of, text, name, label):
+    m = mentions_of(text)
+    hit = m[(m["text"] == name) & (m["kind"] == "name")]
+    assert len(hit) == 1 and hit["label"].iloc[0] == label
+    assert not (m["text"] == "Board").any()  # "Executive Board" is no person called Board
