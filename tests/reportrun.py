@@ -28,3 +28,11 @@ def run_report(name: str):
     out = Path(tempfile.mkdtemp(prefix=f"kit-report-{name}-"))
     atexit.register(shutil.rmtree, out, ignore_errors=True)
     return report(CORPORA[name], out / "report", progress=False)
+
+
+@cache
+def rendered(page: Path) -> str:
+    """A report page's DOM after headless Chromium ran its scripts (once per page per session)."""
+    from kit.report import render_dom
+
+    return render_dom(page)

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from kit.report import find_chromium, render_dom
-from tests.reportrun import CORPORA, run_report
+from tests.reportrun import CORPORA, rendered, run_report
 
 pytestmark = [
     pytest.mark.browser,
@@ -25,7 +25,7 @@ def _count(pattern: str, text: str) -> int:
 def test_charts_render_in_chromium(corpus):
     rep = run_report(corpus)
     for page in rep.pages:
-        dom = render_dom(page.html)
+        dom = rendered(page.html)
         # plotly marks a graph div it has drawn with `js-plotly-plot` and fills it with SVG
         drawn = _count(r'class="plotly-graph-div js-plotly-plot"', dom)
         assert drawn == page.n_figures, f"{page.notebook.name} on {corpus}: {drawn} of {page.n_figures} charts drawn"
@@ -41,7 +41,7 @@ def test_scraped_script_never_runs_but_reads_as_text():
     `<img onerror>` would mark the page if they ever ran; the headline must show as text."""
     rep = run_report("other")
     for page in rep.pages:
-        dom = render_dom(page.html)
+        dom = rendered(page.html)
         root = re.search(r"<html[^>]*>", dom).group(0)
         assert "data-injected" not in root, f"{page.notebook.name}: scraped markup executed"
         if page.notebook.name.startswith("00_"):
