@@ -94,3 +94,18 @@ def test_overview_lists_problems_of_the_second_corpus():
     html = "".join(o.get("data", {}).get("text/html", "") for o in last)
     assert "<td>ghost_article</td>" in html and "listed in manifest.csv but the file is missing" in html
     assert "ignored (not a .txt article): README.md" in html
+
+
+@pytest.mark.parametrize("name", [nb.name for nb in NOTEBOOKS])
+def test_every_figure_is_explained(name):
+    """Each cell that draws a chart follows a Markdown cell written since the previous chart."""
+    nb = _executed("seeds", name)
+    explained, bare = False, []
+    for k, cell in enumerate(nb.cells):
+        if cell.cell_type == "markdown" and cell.source.strip():
+            explained = True
+        elif any(PLOTLY_MIME in o.get("data", {}) for o in cell.get("outputs", [])):
+            if not explained:
+                bare.append(k)
+            explained = False
+    assert not bare, f"{name}: cells {bare} draw a chart with no explanation before them"
