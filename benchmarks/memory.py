@@ -3,7 +3,8 @@
 For each size, writes a synthetic corpus (``make_corpus.py``; reused if the folder already
 holds that many documents), runs ``python -m kit build CORPUS --no-cache`` in a child process
 and samples the resident memory of the whole process tree (the build and its workers) every
-0.2 s. Prints the peak of the tree and of the main process, each as a ratio to the first
+0.2 s. Prints the peak of the tree (proportional set size, so pages shared between
+processes count once) and of the main process (resident set), each as a ratio to the first
 size, measured in the same run.
 
     python benchmarks/memory.py 2000 20000 --processes 2 --work /tmp/newskit_mem
@@ -44,7 +45,8 @@ def peak_memory(corpus: Path, out: Path, *, n_process: int, batch_size: int) -> 
     while proc.poll() is None:
         try:
             main = root.memory_info().rss
-            tree = main + sum(c.memory_info().rss for c in root.children(recursive=True))
+            # PSS: pages a forked worker shares with its parent (the model) count once.
+            tree = sum(p.memory_full_info().pss for p in [root, *root.children(recursive=True)])
         except psutil.Error:  # a worker came or went between listing and reading it
             continue
         peak_main, peak_tree = max(peak_main, main), max(peak_tree, tree)
