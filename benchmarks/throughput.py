@@ -25,8 +25,8 @@ __all__ = ["measure"]
 def measure(corpus: str | Path, *, n_process: int, batch_size: int, repeats: int = 1) -> dict[str, float]:
     """Best-of-``repeats`` docs/s of bare ``nlp.pipe`` and of ``kit build`` on ``corpus``."""
     import kit
-    from kit.corpus import read_corpus
     from kit import DEFAULT_MODEL
+    from kit.corpus import read_corpus
     from kit.nlp import load_pipeline
 
     texts = [a.text for a in read_corpus(corpus).articles if a.analysable and a.text.strip()]
