@@ -155,6 +155,26 @@ def _context(text: str, pos: int) -> tuple[bool, bool]:
     return opening, closing
 
 
+def _plural_possessive(text: str, m: Mark, later: list[Mark]) -> bool:
+    """Inside an open single quote, is this ``’`` a plural possessive ("leaders’ plans")? Yes
+    when it follows an "s", a lower-case word follows, and a later mark in the same paragraph
+    can close the quote instead."""
+    if m.char not in "’'" or m.pos < 1 or text[m.pos - 1] not in "sS":
+        return False
+    nxt = re.match(r" ([a-z0-9])", text[m.pos + 1:m.pos + 3])
+    if not nxt:
+        return False
+    para_end = text.find("\n", m.pos)
+    para_end = len(text) if para_end < 0 else para_end
+    for x in later:
+        if x.pos >= para_end or x.glyph == "open":
+            return False
+        after = text[x.pos + 1:x.pos + 2]
+        if not after.isalnum():
+            return True
+    return False
+
+
 def pair_marks(text: str, *, max_paragraphs: int = 6) -> list[tuple[int, int]]:
     """Pair quote marks into ``(open, close)`` offsets of ``text``; the content is ``text[open+1:close]``.
 
@@ -201,6 +221,8 @@ def pair_marks(text: str, *, max_paragraphs: int = 6) -> list[tuple[int, int]]:
                             and spanned + breaks <= max_paragraphs):
                         pending, spanned = None, 0
             opening, closing = _context(text, m.pos)
+            if pending is not None and family == "single" and _plural_possessive(text, m, fam[k + 1:]):
+                continue  # ‘The leaders’ plans are clear,’ he said: the first ’ is an apostrophe
             if pending is not None:
                 if m.glyph == "open" and opening and not closing:
                     pending, spanned = m.pos, 0  # the earlier open mark was a stray

@@ -45,6 +45,9 @@ def contents(text: str) -> list[str]:
     ("“He told me ‘never’ twice,” she said.", ["He told me ‘never’ twice,"]),
     # a stray opening mark loses at most its own quote, never the rest
     ("He said “this was bad. Later “good news” arrived.", ["good news"]),
+    # British style: single quotes hold the quote, with apostrophes and a plural possessive inside
+    ("‘The leaders’ plans are clear,’ he said. ‘We won’t back down.’",
+     ["The leaders’ plans are clear,", "We won’t back down."]),
     # an unpaired closing mark is ignored
     ("Odd” mark here, but “fine” there.", ["fine"]),
 ])
