@@ -93,6 +93,8 @@ _ORG_WORDS = {"agency", "ministry", "commission", "committee", "council", "depar
               "university", "bank", "company", "corporation", "inc", "ltd", "group", "union",
               "association", "organization", "organisation", "media", "tv", "times", "post", "press"}
 _TITLE_STOP = {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "by", "from", "vs"}
+#: A wire-service dateline opening a sentence: "MOSCOW, October 20 (TASS) - ", "SEOUL (Reuters) — ".
+_DATELINE = re.compile(r"[A-Z][A-Z .'’-]{2,40}(?:,[^()\n–—]{0,30})?\s*(?:\([^)\n]{1,40}\))?\s*[-–—]{1,2}\s+")
 _PRONOUNS_PERSON = {"he", "she", "him", "her", "his"}
 _PRONOUNS_GROUP = {"they", "them", "it", "we", "its", "their"}
 #: Nouns naming an utterance: a quote inside "X's remarks" is X's.
@@ -319,6 +321,11 @@ def _subject(verb: Token) -> Token | None:
     seen = 0
     v = verb
     while v is not None and seen < 4:
+        if v != verb and v.lemma_.lower() in ("quote", "cite"):
+            # "TASS quoted the minister as saying ...": the minister speaks, TASS relays
+            obj = [c for c in v.children if c.dep_ == "dobj" and c.pos_ in ("PROPN", "NOUN", "PRON")]
+            if obj:
+                return obj[0]
         for c in v.children:
             if c.dep_ in ("nsubj", "csubj") and c.lower_ in ("who", "which", "that") and v.dep_ == "relcl":
                 return v.head  # "Smith, who said ..." -> Smith
@@ -378,8 +385,12 @@ def _cue_text(verb: Token) -> tuple[str, int, int]:
     toks = [verb]
     h = verb.head.head if verb.head.lower_ == "as" and verb.dep_ == "pcomp" else verb.head
     if verb.dep_ in ("advcl", "pcomp", "xcomp") and h.lemma_.lower() in ("quote", "cite") and h.i < verb.i:
-        # "was quoted as saying": the whole passive frame is the cue
-        toks += [h] + [c for c in h.children if c.dep_ in ("auxpass", "aux") and c.i < h.i]
+        if any(c.dep_ == "dobj" for c in h.children):
+            # "TASS quoted the minister as saying": the cue is "as saying", the speaker stays out
+            toks += [verb.head] if verb.head.lower_ == "as" else []
+        else:
+            # "was quoted as saying": the whole passive frame is the cue
+            toks += [h] + [c for c in h.children if c.dep_ in ("auxpass", "aux") and c.i < h.i]
     for c in verb.children:
         if c.dep_ == "prt" or (c.dep_ == "dobj" and c.lemma_.lower() in _NOUNS_OF_SPEECH and c.i == verb.i + 1):
             toks.append(c)
@@ -419,6 +430,9 @@ def _clause_content(root: Token, *, exclude: Iterable[Token] = ()) -> tuple[int,
         return None
     s, e = toks[0].idx, toks[-1].idx + len(toks[-1].text)
     text = root.doc.text
+    dl = _DATELINE.match(text, s, e)
+    if dl and dl.end() < e:
+        s = dl.end()  # "MOSCOW, October 20 (TASS) - " is where the story was filed, not what was said
     # keep the closing mark of a quote the clause ends with (edge trimming took it)
     inner = text[s:e]
     if sum(inner.count(c) for c in '"“”') % 2 == 1 and e < len(text) and text[e] in '"”':

@@ -129,6 +129,10 @@ def row(df: pd.DataFrame, quote: str) -> pd.Series:
      "containers", "indirect", "the US", "said"),
     ("It is worth noting that South Korea estimates that around 4,000 soldiers may have been killed.",
      "around 4,000 soldiers may have been killed", "indirect", "South Korea", "estimates"),
+    ("TASS quoted Deputy Foreign Minister Andrei Rudenko as saying that consultations would continue in November.",
+     "consultations would continue in November", "indirect", "Deputy Foreign Minister Andrei Rudenko", "as saying"),
+    ("MOSCOW, October 20 (TASS) - Russia and North Korea signed an agreement on cooperation, TASS reported.",
+     "Russia and North Korea signed an agreement on cooperation", "indirect", "TASS", "reported"),
     # the same fronted report with a glued sentence before it
     ("The visit ended.“Relations have reached a new level,” the Russian minister told his counterpart.",
      "Relations have reached a new level,", "direct", "the Russian minister", "told"),
