@@ -18,6 +18,7 @@ Three layers, each usable on its own:
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import re
 from collections.abc import Iterable
@@ -944,9 +945,9 @@ def _context_ok(doc: Doc, c: _Cand, ent_chars: set[int]) -> bool:
     return span.root.pos_ in ("NOUN", "PROPN", "NUM", "ADJ")
 
 
-def _extend(doc: Doc, start: int, end: int, *, with_preposition: bool) -> tuple[int, int]:
-    """Widen a span to the preposition that introduces it ("on Thursday", "since last November")."""
-    text = doc.text
+def _extend(text: str, start: int, end: int, *, with_preposition: bool) -> tuple[int, int]:
+    """Widen a span of ``text`` to the preposition that introduces it ("on Thursday", "since
+    last November"). Takes the text, not the Doc: ``Doc.text`` is rebuilt on every access."""
     s = start
     # Trim a trailing possessive ("last month's visit" → "last month") and stray punctuation.
     e = end
@@ -986,14 +987,15 @@ def find_timexes(
         with_preposition, kinds, vague, part_of_day = False, ("DATE", "TIME", "DURATION", "SET"), True, True
     anchor = _as_date(published)
     kinds = set(kinds)
+    text = doc.text
     rows: list[dict] = []
     previous: list[Resolved] = []
     spans: list[tuple[Resolved, tuple[int, int]]] = []
     for c in _candidate_spans(doc):
-        core_s, core_e = _extend(doc, c.start, c.end, with_preposition=False)
+        core_s, core_e = _extend(text, c.start, c.end, with_preposition=False)
         if core_e <= core_s:
             continue
-        core = doc.text[core_s:core_e]
+        core = text[core_s:core_e]
         span = doc.char_span(core_s, core_e, alignment_mode="expand")
         tense = clause_tense(span.root) if span is not None else "unknown"
         res = resolve(core, anchor=anchor, tense=tense, previous=previous, part_of_day=part_of_day)
@@ -1006,7 +1008,7 @@ def find_timexes(
             base_span = next((sp for r0, sp in reversed(spans) if r0.start == res.base), None)
         if res.start is not None and res.kind in _DATE_KINDS:
             previous.append(res)
-            spans.append((res, _extend(doc, c.start, c.end, with_preposition=with_preposition)))
+            spans.append((res, _extend(text, c.start, c.end, with_preposition=with_preposition)))
         rel = re.fullmatch(rf"((?:{_NUM}) {_UNIT}s?) (?:earlier|later|before|after|from now|hence)", core, re.I)
         if timeml and rel:
             core_e = core_s + len(rel.group(1))
@@ -1016,8 +1018,8 @@ def find_timexes(
             continue
         if not vague and res.value is not None and res.start is None and res.kind in _DATE_KINDS:
             continue  # PRESENT_REF and friends: no place on a timeline
-        s, e = _extend(doc, c.start, c.end, with_preposition=with_preposition) if with_preposition else (core_s, core_e)
-        rows.append({"start": s, "end": e, "text": doc.text[s:e], "core_start": core_s, "core_end": core_e,
+        s, e = _extend(text, c.start, c.end, with_preposition=with_preposition) if with_preposition else (core_s, core_e)
+        rows.append({"start": s, "end": e, "text": text[s:e], "core_start": core_s, "core_end": core_e,
                      "value": res.value, "date_start": res.start, "date_end": res.end, "anchor": res.anchor,
                      "type": res.kind, "granularity": res.granularity, "mod": res.mod, "tense": tense,
                      "source": c.source, "base": res.base, "base_span": base_span})
@@ -1312,10 +1314,20 @@ def merge_events(candidates: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFra
     cands["t_w"] = (cands["t_b"] - cands["t_a"]).dt.days
     cands = cands.sort_values(["t_w", "t_a", "doc_id", "sent_start"], kind="stable")
     clusters: list[dict] = []
+    # seed participant -> sorted (start, cluster index): only clusters that share a participant
+    # and start inside the candidate's range can take it (keeps big corpora near-linear).
+    by_part: dict[str, list[tuple[pd.Timestamp, int]]] = {}
     for r in cands.itertuples(index=False):
         parts = set(r.participants)
         best, best_score = None, 0
-        for cl in clusters:
+        near: set[int] = set()
+        for p in parts:
+            lst = by_part.get(p)
+            if lst:
+                lo = bisect.bisect_left(lst, (r.t_a, -1))
+                hi = bisect.bisect_right(lst, (r.t_b, len(clusters)))
+                near.update(i for _, i in lst[lo:hi])
+        for cl in (clusters[i] for i in sorted(near)):
             if not (cl["a"] >= r.t_a and cl["b"] <= r.t_b):  # the cluster's (narrower) range sits inside
                 continue
             # Compare with the first (most precise) report only: matching on the growing union
@@ -1333,6 +1345,8 @@ def merge_events(candidates: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFra
             best = {"a": r.t_a, "b": r.t_b, "seed": parts, "parts": set(), "names": [], "preds": [], "docs": [], "evidence": [],
                     "values": [], "events": [], "reports": [], "n": 0}
             clusters.append(best)
+            for p in parts:
+                bisect.insort(by_part.setdefault(p, []), (r.t_a, len(clusters) - 1))
         best["parts"] |= parts
         best["names"] += [p for p in r.participants if p not in best["names"]]
         best["preds"].append(r.predicate)
@@ -1367,15 +1381,24 @@ def date_disagreements(events: pd.DataFrame, *, max_gap_days: int = 31) -> pd.Da
     if events is None or not len(events) or "predicate" not in events.columns:
         return pd.DataFrame(columns=cols)
     recs = events.to_dict("records")
+    for r in recs:  # plain day numbers and sets once, not per pair
+        r["_a"] = _ts(r["date_start"]).toordinal()
+        r["_b"] = _ts(r["date_end"]).toordinal()
+        r["_p"] = set(r["participants"])
+        r["_d"] = set(r["reported_in"])
+    recs.sort(key=lambda r: (r["predicate"], r["_a"]))
     rows = []
     for i, x in enumerate(recs):
         for y in recs[i + 1:]:
-            if x["predicate"] != y["predicate"] or set(x["reported_in"]) == set(y["reported_in"]):
+            # Sorted by predicate and start: stop once past the predicate or the gap allowed.
+            if y["predicate"] != x["predicate"] or y["_a"] - x["_b"] > max_gap_days:
+                break
+            if x["_d"] == y["_d"]:
                 continue
-            shared = set(x["participants"]) & set(y["participants"])
-            if not shared or len(shared) < min(2, len(x["participants"]), len(y["participants"])):
+            shared = x["_p"] & y["_p"]
+            if not shared or len(shared) < min(2, len(x["_p"]), len(y["_p"])):
                 continue
-            gap = max((_ts(y["date_start"]) - _ts(x["date_end"])).days, (_ts(x["date_start"]) - _ts(y["date_end"])).days)
+            gap = max(y["_a"] - x["_b"], x["_a"] - y["_b"])
             # Dates that do not overlap, but not so far apart that they are plainly two occasions
             # (a September summit and a November commission are both "meetings" of the same pair).
             if 0 < gap <= max_gap_days:
