@@ -212,3 +212,12 @@ def test_code_change_invalidates_the_cache(corpus: Path, tmp_path: Path, parsed:
     monkeypatch.setattr(kb, "_code_key", lambda: "a stage was edited")
     tables = kit.build(corpus, out)
     assert parsed == SEED_IDS[:3] and not tables.from_cache
+
+
+def test_process_pool_gives_the_same_tables(corpus: Path, tmp_path: Path) -> None:
+    # Two worker processes, two documents per batch: batches come back in order.
+    (corpus / "empty.txt").write_bytes(b"")
+    one = kit.build(corpus, tmp_path / "one", use_cache=False, n_process=1, batch_size=2)
+    two = kit.build(corpus, tmp_path / "two", use_cache=False, n_process=2, batch_size=2)
+    for name, df in _frames(one).items():
+        pd.testing.assert_frame_equal(df, two[name].reset_index(drop=True), obj=name)
