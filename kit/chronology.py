@@ -170,9 +170,11 @@ _PATTERNS: list[tuple[str, str]] = [
                rf"(?: (?:of )?{_YEAR})?\b"),
     ("year_rel", r"\b(?:this|last|next|the past|the last|the coming|the current|the next) "
                  r"(?:week|weekend|month|year|decade|fortnight)\b"),
-    ("offset", rf"\b{_NUM} {_UNIT}s? (?:ago|earlier|later|before|after|from now|hence)\b"),
+    # "two days before" ends a clause; "two years after he took office" counts from an event the
+    # kit cannot date, so that stays a duration.
+    ("offset", rf"\b{_NUM} {_UNIT}s? (?:ago|earlier|later|from now|hence|(?:before|after)(?![ \t]+[\w\u201c\"']))\b"),
     ("offset", r"\bthe (?:next|following|previous|same|preceding) (?:day|week|month|year)\b"
-               r"|\bthe (?:day|week|month|year) (?:before|after)\b(?! (?:the|a|an|his|her|their|its|\w+'s)\b)"),
+               r"|\bthe (?:day|week|month|year) (?:before|after)\b(?![ \t]+[\w\u201c\"'])"),
     ("deictic", r"\b(?:the day before yesterday|the day after tomorrow|today|yesterday|tomorrow|tonight"
                 rf"|(?:this|yesterday|tomorrow) {_PART}|last night)\b"),
     ("weekday", rf"\b(?:(?:last|next|this|past|coming) )?{_WD}(?:,? {_PART})?(?: night)?\b"),
@@ -813,8 +815,9 @@ _PREPS = {"in", "on", "at", "since", "until", "till", "during", "by", "from", "t
 _FUTURE_AUX = {"will", "shall", "'ll", "wo", "would", "going"}
 _FUTURE_ADJ = {"upcoming", "forthcoming", "planned", "scheduled", "proposed", "expected", "future", "coming",
                "next", "impending", "prospective"}
-_FUTURE_VERBS = {"plan", "expect", "schedule", "set", "intend", "aim", "hope", "due", "prepare", "gear", "agree",
-                 "decide", "promise", "vow", "pledge", "propose", "threaten", "seek", "want", "offer"}
+# Verbs whose infinitive complement is still ahead ("plans to visit in October"). "agreed to" and
+# "promised to" are not here: "BP agreed to sell its stake in October" may date the agreement.
+_FUTURE_VERBS = {"plan", "expect", "schedule", "set", "intend", "aim", "hope", "due", "prepare", "gear"}
 # A bare year or season is too often a count ("2000 troops") or a verb ("fall"): keep it only
 # after one of these words or when spaCy also calls it a date.
 _YEAR_CUES = {"in", "since", "until", "till", "by", "from", "before", "after", "during", "of", "through",
