@@ -276,6 +276,14 @@ class _Quote:
     extra: dict = field(default_factory=dict)
 
 
+def _text(doc: Doc) -> str:
+    """``doc.text``, built once per document (spaCy re-joins every token on each access)."""
+    t = doc.user_data.get("kit_text")
+    if t is None:
+        t = doc.user_data["kit_text"] = doc.text
+    return t
+
+
 def _is_reporting(tok: Token) -> bool:
     return tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in REPORTING_VERBS and tok.lemma_.lower() != "be"
 
@@ -400,7 +408,7 @@ def _cue_text(verb: Token) -> tuple[str, int, int]:
             toks.append(c)
     toks.sort(key=lambda t: t.i)
     s, e = toks[0].idx, toks[-1].idx + len(toks[-1].text)
-    return verb.doc.text[s:e], s, e
+    return _text(verb.doc)[s:e], s, e
 
 
 def _clause_content(root: Token, *, exclude: Iterable[Token] = ()) -> tuple[int, int] | None:
@@ -429,7 +437,7 @@ def _clause_content(root: Token, *, exclude: Iterable[Token] = ()) -> tuple[int,
     if len([t for t in toks if not t.is_punct]) < 3:
         return None
     s, e = toks[0].idx, toks[-1].idx + len(toks[-1].text)
-    text = root.doc.text
+    text = _text(root.doc)
     dl = _DATELINE.match(text, s, e)
     if dl and dl.end() < e:
         s = dl.end()  # "MOSCOW, October 20 (TASS) - " is where the story was filed, not what was said
@@ -591,7 +599,15 @@ def doc_quotes(doc: Doc, art: Article, *, keep_unattributed: bool = False, mixed
     activities of ..."), as PolNeAR does; off by default because most such objects are topics,
     not statements ("highlighted the progress", "announced the plan").
     """
-    text = doc.text
+    try:
+        return _doc_quotes(doc, art, keep_unattributed=keep_unattributed, mixed=mixed, objects=objects)
+    finally:  # per-document caches live only for this call
+        doc.user_data.pop("kit_text", None)
+        doc.user_data.pop("kit_person_ents", None)
+
+
+def _doc_quotes(doc: Doc, art: Article, *, keep_unattributed: bool, mixed: str, objects: bool) -> pd.DataFrame:
+    text = _text(doc)
     pairs = pair_marks(text)
     quote_spans: list[tuple[int, int]] = []
     for a, b in pairs:
@@ -847,6 +863,13 @@ def _strip(text: str, p: tuple[int, int]) -> bool:
 def _person_ents(doc: Doc) -> list[Span]:
     """Name mentions that may stand for a person: PERSON entities, plus ORG ones whose words
     are a PERSON elsewhere in the document (spaCy tags "Lavrov" ORG a third of the time)."""
+    cached = doc.user_data.get("kit_person_ents")
+    if cached is None:
+        cached = doc.user_data["kit_person_ents"] = _find_person_ents(doc)
+    return cached
+
+
+def _find_person_ents(doc: Doc) -> list[Span]:
     persons = {e.text.replace("’s", "").replace("'s", "") for e in doc.ents if e.label_ == "PERSON"}
     surnames = {p.split()[-1] for p in persons if p.split()}
     out = []
