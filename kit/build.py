@@ -493,6 +493,9 @@ def build(
                 spool.add(name, frames)
             if bar is not None:
                 bar(len(b))
+        # zip stops on `batches` and leaves the engine suspended: close it now, so worker
+        # processes (and their models) are gone before the corpus-level reductions.
+        results.close()
         if bar is not None:
             bar(0, close=True)
 
