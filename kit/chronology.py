@@ -958,7 +958,8 @@ def _extend(text: str, start: int, end: int, *, with_preposition: bool) -> tuple
         e -= 1
     if text[s:e].endswith("'s") or text[s:e].endswith("\u2019s"):
         e -= 2
-    if with_preposition:
+    possessive = text[e:e + 2] in ("'s", "\u2019s")
+    if with_preposition and not possessive:  # "in last month's vote": "in" belongs to "vote"
         m = re.search(r"(\b[A-Za-z]+)[ \t\u00a0]+$", text[max(0, s - 20):s])
         if m and m.group(1).lower() in _PREPS:
             s = s - len(m.group(0))
