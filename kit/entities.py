@@ -210,6 +210,8 @@ _POSS_MARKS = ("’s", "'s", "&#39;s", "&apos;s", "&rsquo;s", "&#8217;s", "&#x27
 
 def _strip_possessive(s: str) -> str:
     s = s.rstrip()
+    if not s.endswith("s"):
+        return s
     for mark in _POSS_MARKS:
         if len(s) > len(mark) and s.endswith(mark):
             return s[: -len(mark)]
@@ -399,7 +401,7 @@ def doc_mentions(doc: Doc, art: Article) -> pd.DataFrame:
     cands = [_with_possessive(text, c) for c in cands]
     cands = [c for c in cands if re.search(r"[A-Za-z]", text[c.start:c.end])
              and any(ch.isupper() for ch in text[c.start:c.end])]
-    roles = _roles(doc, cands, appos)
+    roles = _roles(doc, cands, appos, toks)
     allc = cands + roles
 
     # sentence ids, numbered exactly as kit.nlp.doc_sentences numbers them
@@ -758,7 +760,11 @@ def _with_possessive(text: str, c: _Cand) -> _Cand:
     return c
 
 
-def _roles(doc: Doc, cands: list[_Cand], appos: list[Token]) -> list[_Cand]:
+_NP_DEPS = {"nsubj", "nsubjpass", "dobj", "pobj", "appos", "attr", "ROOT", "conj", "dative", "obj",
+            "obl", "nmod", "npadvmod", "pcomp"}
+
+
+def _roles(doc: Doc, cands: list[_Cand], appos: list[Token], toks: list[Token]) -> list[_Cand]:
     """Role mentions: titles in front of a name ("Russian Foreign Minister Sergei Lavrov",
     "his North Korean counterpart Choe Son Hui"), appositions ("Sergei Shoigu, a top Kremlin
     security official"; "the Russian Foreign Minister, Sergey Lavrov") and definite role
@@ -829,10 +835,12 @@ def _roles(doc: Doc, cands: list[_Cand], appos: list[Token]) -> list[_Cand]:
         add(lo, role_tok.i + 1, name)
 
     # 3. definite role descriptions standing alone ("the Russian minister")
-    for chunk in doc.noun_chunks:
-        root = chunk.root
-        if not _is_role_head(root) or root.tag_ not in ("NN", "NNP"):
+    # (the noun chunks of role nouns, computed as spaCy's English noun_chunks does, from the
+    # head's left edge: iterating doc.noun_chunks walks the whole document again)
+    for root in toks:
+        if root.lower_ not in ROLE_HEADS or root.dep_ not in _NP_DEPS or not _is_role_head(root):
             continue
+        chunk = doc[root.left_edge.i: root.i + 1]
         if any(t.i in by_tok and by_tok[t.i].label == "PERSON" for t in chunk):
             continue
         first = chunk[0]
