@@ -95,6 +95,7 @@ _ORG_WORDS = {"agency", "ministry", "commission", "committee", "council", "depar
 _TITLE_STOP = {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "by", "from", "vs"}
 #: A wire-service dateline opening a sentence: "MOSCOW, October 20 (TASS) - ", "SEOUL (Reuters) — ".
 _DATELINE = re.compile(r"[A-Z][A-Z .'’-]{2,40}(?:,[^()\n–—]{0,30})?\s*(?:\([^)\n]{1,40}\))?\s*[-–—]{1,2}\s+")
+_TRANSCRIPT = re.compile(r"(?m)^([A-Z][A-Z'’-]+(?: [A-Z][A-Z'’-]+){0,2}):[ \t]+(\S[^\n]*)$")
 _PRONOUNS_PERSON = {"he", "she", "him", "her", "his"}
 _PRONOUNS_GROUP = {"they", "them", "it", "we", "its", "their"}
 #: Nouns naming an utterance: a quote inside "X's remarks" is X's.
@@ -310,8 +311,12 @@ def _speaker_span(head: Token, *, core: bool = False) -> Span:
     lo, hi = min(keep), max(keep)
     doc = head.doc
     for k in range(lo, head.i):
-        if doc[k].text in ("–", "—", "--") or doc[k].is_space and "\n" in doc[k].text:
+        if doc[k].text in ("–", "—", "--") or doc[k].is_space and "\n" in doc[k].text or doc[k].is_quote:
             lo = k + 1
+    for k in range(head.i + 1, hi + 1):
+        if doc[k].is_quote or doc[k].is_space and "\n" in doc[k].text:
+            hi = k - 1  # a speaker phrase never runs into a quotation
+            break
     while lo < hi and (doc[lo].is_punct or doc[lo].is_space):
         lo += 1
     while hi > lo and (doc[hi].is_punct or doc[hi].is_space):
@@ -715,6 +720,25 @@ def _doc_quotes(doc: Doc, art: Article, *, keep_unattributed: bool, mixed: str, 
                 q.cue_span = (cs, ce)
         found.append(q)
 
+    # ---- transcript form: "WALLACE: Will she be there?" - a paragraph opened by a name in
+    # capitals and a colon; the name must be a person the article names elsewhere, so that
+    # "UPDATE:" or a dateline is not taken for a speaker.
+    person_words = {w.lower() for e in doc.ents if e.label_ == "PERSON" for w in e.text.split()}
+    for m in _TRANSCRIPT.finditer(text):
+        name, body = m.group(1), m.group(2)
+        if not all(w.lower() in person_words for w in name.split()):
+            continue
+        s, e = m.start(2), m.start(2) + len(body.rstrip())
+        ns = m.start(1)
+        sp = doc.char_span(ns, ns + len(name), alignment_mode="expand")
+        if sp is None or e <= s:
+            continue
+        q = _Quote(kind="direct", start=s, end=e, speaker=sp, speaker_head=sp[-1], headline=True)
+        q.extra["transcript"] = True
+        found = [p for p in found if not (s <= p.start and p.end <= e)]  # quotes inside the turn are its own
+        found.append(q)
+        quote_spans.append((s, e))  # and so is any reported speech inside it
+
     # ---- indirect speech from the parse
     indirect: list[_Quote] = []
     for tok in doc:
@@ -932,6 +956,13 @@ def _antecedents(doc: Doc, q: _Quote, quote_spans: list[tuple[int, int]]) -> tup
         return "none", []
     sp = _speaker_span(head, core=True) if not q.headline else q.speaker
     low = head.lower_
+    if q.extra.get("transcript"):
+        # "WALLACE:" is the Chris Wallace the article names; the nearest such name first
+        words = {w.lower() for w in sp.text.split()}
+        named = [e for e in _person_ents(doc) if words <= {w.lower() for w in e.text.split()}
+                 and not (e.start_char < sp.end_char and sp.start_char < e.end_char)]
+        named.sort(key=lambda e: (e.start_char > sp.start_char, abs(e.start_char - sp.start_char)))
+        return "transcript", named
     words = {t.lower_ for t in sp if not t.is_punct} - {"the", "a", "an", "his", "her", "its", "their"}
     ents = [e for e in _person_ents(doc)
             if not any(a <= e.start_char < b for a, b in quote_spans) and not (e.start_char < sp.end_char and sp.start_char < e.end_char)]
@@ -1067,14 +1098,14 @@ def resolve(quotes: pd.DataFrame, mentions: pd.DataFrame, entities: pd.DataFrame
         name = ""
         hs, he = int(getattr(r, "speaker_head_start", -1)), int(getattr(r, "speaker_head_end", -1))
         kind = getattr(r, "speaker_kind", "name")
-        if hs >= 0:
+        if hs >= 0 and kind != "transcript":
             hits = [x for x in covering(r.doc_id, hs, he) if x[3] in _SPEAKER_LABELS or x[4] in _SPEAKER_LABELS
                     or x[4] == "role"]
             if hits:
                 # a name covering the head beats a role description around it; then the longest
                 hits.sort(key=lambda x: (x[4] != "role", x[1] - x[0]), reverse=True)
                 name = hits[0][2]
-        if not name and kind in ("pronoun", "role"):
+        if not name and kind in ("pronoun", "role", "transcript"):
             want = {"PERSON"}
             pron = str(r.speaker_text).strip().lower()
             if kind == "pronoun" and pron in _PRONOUNS_GROUP:

@@ -217,6 +217,15 @@ def test_headline_form_with_quot_artefact() -> None:
     assert (r.kind, r.speaker_text) == ("direct", "Kim Jong Un")
 
 
+def test_transcript_turns_are_direct_quotes_of_the_named_person() -> None:
+    df = quotes_of("Chris Wallace interviewed Mike Pence on Sunday.\n\n"
+                   "WALLACE: Will Gennifer Flowers be there on Monday night?\n\n"
+                   "PENCE: I think yesterday was all about demonstrating that we have a candidate.\n\n"
+                   "UPDATE: The debate was moved to Tuesday.")
+    assert df[["kind", "speaker_text", "speaker_ref_text"]].values.tolist() == [
+        ["direct", "WALLACE", "Chris Wallace"], ["direct", "PENCE", "Mike Pence"]]
+
+
 def test_one_bad_mark_does_not_lose_the_document() -> None:
     from textacy.extract.triples import direct_quotations
 
