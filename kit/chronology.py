@@ -1151,7 +1151,14 @@ def _describe(pred: Token, skip: set[int]) -> str:
         if c.i in skip:
             continue
         if c.dep_ in ("nsubj", "nsubjpass", "agent"):
-            add(c, 6)
+            if c.tag_ in ("WP", "WDT") and pred.dep_ == "relcl" and pred.head.pos_ in ("PROPN", "NOUN"):
+                # "Lavrov, who laid wreaths": the description names Lavrov, not "who"
+                head = pred.head
+                keep.add(head.i)
+                keep.update(t.i for t in head.children if t.dep_ in ("compound", "flat") and t.i not in skip)
+                keep.update(t.i for t in head.lefts if t.dep_ == "compound")
+            else:
+                add(c, 6)
             has_subj = True
         elif c.dep_ in ("neg", "prt", "aux", "auxpass"):
             keep.add(c.i)
@@ -1170,7 +1177,9 @@ def _describe(pred: Token, skip: set[int]) -> str:
     if preps:
         add(preps[0], 7)
     lo, hi = min(keep), max(keep)
-    words = [t for t in pred.doc[lo:hi + 1] if t.i in keep and not t.is_space]
+    # Skip what lies between a borrowed antecedent and its clause ("Lavrov, who laid" → "Lavrov laid").
+    words = [t for t in pred.doc[lo:hi + 1] if t.i in keep and not t.is_space and t.tag_ not in ("WP", "WDT")
+             and not (t.is_punct and t.i < pred.i and t.i + 1 < len(t.doc) and t.doc[t.i + 1].tag_ in ("WP", "WDT"))]
     out = "".join(t.text + (t.whitespace_ or (" " if i + 1 < len(words) and words[i + 1].i != t.i + 1 else ""))
                   for i, t in enumerate(words))
     out = re.sub(r"\s+", " ", out)
@@ -1264,9 +1273,10 @@ def event_candidates_with_names(candidates: pd.DataFrame, mentions: pd.DataFrame
                 by_doc.setdefault(doc_id, []).append((int(s), int(e), ent, lab))
                 if lab == "GPE":
                     places.setdefault(str(txt).strip(), ent)
-    names_col = []
+    names_col, strong_col = [], []
     for doc_id, spans, texts in zip(cands["doc_id"], cands["participant_spans"], cands["participant_texts"], strict=False):
         names: list[str] = []
+        strong: list[str] = []
         for (s, e), t in zip(spans, texts, strict=False):
             hits = [(min(e, me) - max(s, ms), ent, lab) for ms, me, ent, lab in by_doc.get(doc_id, [])
                     if min(e, me) > max(s, ms)]
@@ -1274,10 +1284,14 @@ def event_candidates_with_names(candidates: pd.DataFrame, mentions: pd.DataFrame
             if lab in ("NORP", ""):
                 # A nationality stands for its country when the corpus names that country.
                 name = _country_of(t, places) or name
+            elif name not in strong:
+                strong.append(name)
             if name not in names:
                 names.append(name)
         names_col.append(names)
+        strong_col.append(strong)
     cands["participants"] = names_col
+    cands["named_participants"] = strong_col  # named outright, not through a nationality ("Russian media")
     return cands
 
 
@@ -1304,7 +1318,7 @@ def merge_events(candidates: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFra
 
     Candidates join one event when their date ranges nest (the wider one holds the narrower:
     "in September" and "September 13") and they share a participant, and either share the
-    predicate or two participants. Narrow candidates are placed first, so the event keeps the
+    predicate or two participants named outright (not through a nationality). Narrow candidates are placed first, so the event keeps the
     most precise date reported. Extra columns: ``predicate``, ``n_sources``, ``values``
     (every date value reported), ``reports`` (``doc_id: expression (value)`` per source) and
     ``n_candidates`` (how many sentences).
@@ -1340,13 +1354,15 @@ def merge_events(candidates: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFra
             if shared == 0:
                 continue
             same_pred = r.predicate in cl["preds"]
-            if not (same_pred or shared >= 2):
+            # Without the same predicate, two participants named outright must agree: "Russian
+            # media" is not enough to join Lavrov's interview to his talks with Kim that day.
+            if not (same_pred or len(set(r.named_participants) & cl["seed_named"]) >= 2):
                 continue
             score = shared + 2 * same_pred
             if score > best_score:
                 best, best_score = cl, score
         if best is None:
-            best = {"a": r.t_a, "b": r.t_b, "seed": parts, "parts": set(), "names": [], "preds": [], "docs": [], "evidence": [],
+            best = {"a": r.t_a, "b": r.t_b, "seed": parts, "seed_named": set(r.named_participants), "parts": set(), "names": [], "preds": [], "docs": [], "evidence": [],
                     "values": [], "events": [], "reports": [], "n": 0}
             clusters.append(best)
             for p in parts:
