@@ -319,7 +319,8 @@ def _speaker_span(head: Token, *, core: bool = False) -> Span:
             break
     while lo < hi and (doc[lo].is_punct or doc[lo].is_space):
         lo += 1
-    while hi > lo and (doc[hi].is_punct or doc[hi].is_space):
+    while hi > lo and (doc[hi].is_punct or doc[hi].is_space) and not (doc[hi].text == ")" and any(
+            doc[k].text == "(" for k in range(lo, hi))):
         hi -= 1
     return doc[lo:hi + 1]
 
@@ -660,8 +661,12 @@ def _doc_quotes(doc: Doc, art: Article, *, keep_unattributed: bool, mixed: str, 
         cue = sp = None
         cue_txt = None
         after_toks = [t for t in _tokens_in(doc, b + 1, p1) if not t.is_space] if after.strip() else []
-        if after_toks and after_toks[0].text in (",", "”", '"') or (after_toks and _is_reporting(after_toks[0])) or \
-                (after_toks and after_toks[0].pos_ in ("PRON", "PROPN", "DET")):
+        # A quote closed by a full stop ends its sentence: "“... anyone.” He said ..." starts a
+        # new report (the attribution after a quote follows a comma, "?" or "!").
+        closed = text[s:e].rstrip().endswith(".") and not after.lstrip().startswith(",")
+        if not closed and (after_toks and after_toks[0].text in (",", "”", '"') or
+                           (after_toks and _is_reporting(after_toks[0])) or
+                           (after_toks and after_toks[0].pos_ in ("PRON", "PROPN", "DET"))):
             # “...,” Lavrov said / “...” said Lavrov
             cue = _find_cue_near(doc, [t for t in after_toks if t.text != ","], True, quote_spans)
         ends_clause = text[s:e].rstrip().endswith((",", ".", "?", "!")) or text[b + 1:b + 2] in (",",)
@@ -847,6 +852,8 @@ def _doc_quotes(doc: Doc, art: Article, *, keep_unattributed: bool, mixed: str, 
         # Only quoted words of this very report make it mixed: in "said that X would never cede
         # territory, rejecting what he called “a dictated peace”" the quote has its own cue.
         own = [p for p in inner if (p.speaker is None and not p.headline) or p.cue_i == q.cue_i]
+        if any(p.start <= q.start and q.end <= p.end for p in inner):
+            continue  # the reported clause is the quotation itself
         if own:
             for p in own:
                 if p.speaker is None:

@@ -156,6 +156,19 @@ def test_quote_inside_a_possessed_utterance_is_the_possessors() -> None:
     assert (r.kind, r.speaker_text, r.cue) == ("partial", "Lavrov", "remarks")
 
 
+def test_quote_closed_by_a_full_stop_is_not_attributed_to_the_next_sentence() -> None:
+    df = quotes_of("Sergei Lavrov met Choe Son Hui on Wednesday. The Russian foreign minister later told reporters: "
+                   "“Our cooperation is not directed against anyone.” He said the two sides would discuss trade.")
+    r = row(df, "Our cooperation is not directed against anyone.")
+    assert (r.kind, r.speaker_text, r.cue) == ("direct", "The Russian foreign minister", "told")
+    assert len(df[df["quote"].str.startswith("Our cooperation")]) == 1  # no indirect duplicate
+
+
+def test_speaker_keeps_its_parenthesis() -> None:
+    df = quotes_of("Lavrov arrived in North Korea on Wednesday, the official Korean Central News Agency (KCNA) reported.")
+    assert df["speaker_text"].tolist() == ["the official Korean Central News Agency (KCNA)"]
+
+
 def test_content_excludes_speaker_and_cue() -> None:
     df = quotes_of("Lavrov emphasized that discussions on energy supply would take place in November.")
     r = row(df, "discussions on energy supply would take place in November")
