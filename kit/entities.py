@@ -56,7 +56,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
 
@@ -73,8 +73,8 @@ __all__ = [
 MENTION_COLUMNS = ["doc_id", "start_char", "end_char", "text", "label", "entity", "entity_id"]
 ENTITY_COLUMNS = ["entity_id", "entity", "label", "n_mentions", "n_docs", "aliases"]
 RAW_COLUMNS = ["doc_id", "start_char", "end_char", "text", "label", "kind", "name", "role_of",
-               "role_key", "sent_id", "nested"]
-EXTRA_COLUMNS = ["kind", "name", "spacy_label", "sent_id", "nested", "role_key", "role_of"]
+               "role_key", "sent_id", "nested", "alias_of"]
+EXTRA_COLUMNS = ["kind", "name", "spacy_label", "sent_id", "nested", "role_key", "role_of", "alias_of"]
 
 #: spaCy labels kept as entity mentions (dates and numbers belong to other stages).
 NAME_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART",
@@ -265,7 +265,7 @@ class _Cand:
     kind: str = "name"
     role_of: int = -1  # clean start of the name a role is attached to
     forced: bool = False  # label known from context (a role in front of it: a person)
-    extra: dict = field(default_factory=dict)
+    alias_of: int = -1  # clean start of the name a bracketed acronym abbreviates
 
 
 _SPLIT_RE = re.compile(
@@ -436,12 +436,13 @@ def doc_mentions(doc: Doc, art: Article) -> pd.DataFrame:
         role_of = -1
         if c.role_of >= 0:
             role_of = art.view.span_to_raw(c.role_of, c.role_of + 1)[0]
+        alias_of = art.view.span_to_raw(c.alias_of, c.alias_of + 1)[0] if c.alias_of >= 0 else -1
         label = "PERSON" if (c.kind == "role" or c.forced) else c.label
         rows.append({"doc_id": art.doc_id, "start_char": rs, "end_char": re_, "text": raw,
                      "label": label, "kind": c.kind,
                      "name": _strip_possessive(raw) if c.kind == "name" else raw,
                      "role_of": role_of, "role_key": _role_key(raw) if c.kind == "role" else "",
-                     "sent_id": sent_of(c.start), "nested": nested})
+                     "sent_id": sent_of(c.start), "nested": nested, "alias_of": alias_of})
     return pd.DataFrame(rows, columns=RAW_COLUMNS)
 
 
@@ -613,15 +614,28 @@ def _drop_postnominal(text: str, c: _Cand) -> _Cand:
     return c
 
 
+def _abbreviates(acronym: str, name: str) -> bool:
+    """The acronym's letters, in order, from the name, starting with its first letter ("SIA" of
+    "Singapore Airlines"; not the agency "AP" after the dateline "Nepal")."""
+    letters = [ch for ch in acronym.lower() if ch.isalpha()]
+    rest = iter(name.lower())
+    return bool(letters) and name[:1].lower() == letters[0] and all(ch in rest for ch in letters)
+
+
 def _paren_acronyms(text: str, cands: list[_Cand]) -> list[_Cand]:
     """An acronym introduced in brackets after a name ("Data Protection Commission (DPC)") is a
     mention of it; spaCy rarely tags the bare acronym, later ones are found by the gazetteer."""
     out = []
     for c in cands:
         m = re.match(r"\s*\(([A-Z][A-Za-z&.]{1,7})\)", text[c.end:c.end + 12])
-        if m and sum(ch.isupper() for ch in m.group(1)) >= 2:
+        if m and sum(ch.isupper() for ch in m.group(1)) >= 2 and _abbreviates(m.group(1), text[c.start:c.end]):
             s = c.end + m.start(1)
-            out.append(_Cand(s, s + len(m.group(1)), c.label))
+            e = s + len(m.group(1))
+            same = [o for o in cands if o.start == s and o.end == e]
+            for o in same:  # spaCy found the acronym itself: record what it abbreviates
+                o.alias_of = c.start
+            if not same:
+                out.append(_Cand(s, e, c.label, alias_of=c.start))
     return out
 
 
@@ -756,7 +770,7 @@ def _with_possessive(text: str, c: _Cand) -> _Cand:
     for mark in _POSS_MARKS:
         e = c.end + len(mark)
         if text[c.end:e] == mark and not text[e:e + 1].isalnum():
-            return _Cand(c.start, e, c.label, c.kind, c.role_of, c.forced)
+            return _Cand(c.start, e, c.label, c.kind, c.role_of, c.forced, c.alias_of)
     return c
 
 
@@ -934,7 +948,7 @@ def resolve(
     if m.empty:
         m = pd.DataFrame(columns=RAW_COLUMNS)
     for col, default in (("kind", "name"), ("role_of", -1), ("role_key", ""), ("sent_id", -1),
-                         ("nested", False)):
+                         ("nested", False), ("alias_of", -1)):
         if col not in m.columns:
             m[col] = default
     if "name" not in m.columns:
@@ -973,6 +987,12 @@ def resolve(
         if target and target != key:
             form_count.setdefault(target, 0)
             uf.union(target, key)
+
+    # an acronym the text defines ("Singapore Airlines (SIA)") is that name, everywhere
+    key_at = {(d, int(st)): k for d, st, k in zip(names["doc_id"], names["start_char"], names["_key"])}
+    for d, k, ao in zip(names["doc_id"], names["_key"], names["alias_of"]):
+        if int(ao) >= 0 and (d, int(ao)) in key_at:
+            uf.union(key_at[(d, int(ao))], k)
 
     # acronyms: an all-capitals one-word form joins the unique multiword form with its initials
     texts_of: dict[tuple, Counter] = defaultdict(Counter)
@@ -1030,7 +1050,11 @@ def resolve(
         if key in country_of or (major(key) == "NORP" and not person_share(key)):
             continue
         own = uf.find(key)
-        strong = {uf.find(k) for k in part_index[key] if k in full_person} - {own}
+        # an organisation's name opening a "person" is a company and its product or a title
+        # ("Ford" / "Ford Falcon"); only a surname-position part joins then
+        org_word = major(key) == "ORG" and person_share(key) < 0.5
+        strong = {uf.find(k) for k in part_index[key] if k in full_person
+                  and not (org_word and k[:len(key)] == key)} - {own}
         weak = ({uf.find(k) for k in part_index[key] if k in full_weak} - {own}
                 if person_share(key) >= 0.5 else set())
         in_doc = {r: doc_full[d][r] for r in strong | weak if doc_full[d][r]}
@@ -1256,6 +1280,7 @@ def resolve(
     m["role_of"] = m["role_of"].astype(int)
     m["sent_id"] = m["sent_id"].astype(int)
     m["nested"] = m["nested"].astype(bool)
+    m["alias_of"] = m["alias_of"].astype(int)
     return m, ents
 
 

@@ -31,7 +31,8 @@ from tests.conftest import GOLD, ROOT
 
 GOLD_ENTITIES = json.loads((GOLD / "seeds_entities.json").read_text(encoding="utf-8"))
 CLUSTERS = GOLD_ENTITIES["clusters"]
-RAW_INPUT = ["doc_id", "start_char", "end_char", "text", "kind", "name", "role_of", "role_key", "sent_id", "nested"]
+RAW_INPUT = ["doc_id", "start_char", "end_char", "text", "kind", "name", "role_of", "role_key", "sent_id", "nested",
+             "alias_of"]
 
 
 def norm(s: str) -> str:
@@ -460,3 +461,16 @@ def test_datelines_and_apposed_names(mentions_of, text, name, label):
     hit = m[(m["text"] == name) & (m["kind"] == "name")]
     assert len(hit) == 1 and hit["label"].iloc[0] == label
     assert not (m["text"] == "Board").any()  # "Executive Board" is no person called Board
+
+
+def test_bracketed_acronyms(mentions_of):
+    """'Singapore Airlines (SIA)' defines SIA for the whole corpus; the agency after a dateline
+    place ('KATHMANDU, Nepal (AP)') abbreviates nothing before it."""
+    m = mentions_of(BODY + "Singapore Airlines (SIA) ordered new jets on Monday. Later, SIA said the deal was done.")
+    first = m[m["text"] == "Singapore Airlines"]["start_char"].iloc[0]
+    sia = m[m["text"] == "SIA"]
+    assert len(sia) == 2 and sia["alias_of"].iloc[0] == first and sia["alias_of"].iloc[1] == -1
+    resolved, _ = resolve(m)
+    assert set(resolved.loc[resolved["text"].isin(["SIA", "Singapore Airlines"]), "entity"]) == {"Singapore Airlines"}
+    m2 = mentions_of("KATHMANDU, Nepal (AP) — Rescuers in Nepal used helicopters on Tuesday, officials said.")
+    assert (m2["alias_of"] == -1).all()
