@@ -1006,8 +1006,7 @@ def resolve(
     for key in form_count:
         if len(key) != 1 or not texts_of[key]:
             continue
-        surface = texts_of[key].most_common(1)[0][0].replace(".", "")
-        if not (2 <= len(surface) <= 6 and surface.isupper()):
+        if not _is_acronym(texts_of[key].most_common(1)[0][0]):
             continue
         cands = by_initials.get(key[0], set())
         if len(cands) == 1:
@@ -1218,6 +1217,7 @@ def resolve(
     rename_rules = {name_key(n): t for a, n, t in rules if a == "rename"}
     merge_targets = {name_key(t): t for _, t in merges}
 
+    acronym_keys = {k for k, c in texts_of.items() if len(k) == 1 and c and _is_acronym(c.most_common(1)[0][0])}
     ent_rows = []
     ent_of_root: dict[object, tuple[str, str, str]] = {}
     used_ids: set[str] = set()
@@ -1234,7 +1234,7 @@ def resolve(
         if labels["PERSON"] and labels["PERSON"] == labels.most_common(1)[0][1]:
             label = "PERSON"
         keys = Counter(keys_col[i] for i in name_idx)
-        canon_key = _canonical_key(keys)
+        canon_key = _canonical_key(keys, acronym_keys)
         # a country is named by its common name ("Russia", not "Russian Federation")
         countries = [k for k in keys if k in country_of and country_of[k] == k]
         if countries and canon_key not in countries:
@@ -1284,6 +1284,12 @@ def resolve(
     return m, ents
 
 
+def _is_acronym(s: str) -> bool:
+    """Two to six capitals, periods allowed: "SIA", "U.S.", "KCNA"."""
+    t = str(s).replace(".", "")
+    return 2 <= len(t) <= 6 and t.isalpha() and t.isupper()
+
+
 def _shouting(s: str) -> bool:
     """All capitals and longer than an acronym ("BERLIN", not "NATO")."""
     letters = [c for c in str(s) if c.isalpha()]
@@ -1295,10 +1301,10 @@ def _display(name: str) -> str:
     return re.sub(r"^(the|The|THE)\s+", "", s)
 
 
-def _canonical_key(keys: Counter) -> tuple:
+def _canonical_key(keys: Counter, acronyms: set | frozenset = frozenset()) -> tuple:
     """Most complete, most frequent form: forms that are part of a longer form of the cluster
-    (surnames) and acronyms of it are not candidates; among the rest the most frequent wins,
-    then the longer."""
+    (surnames) and acronyms (of it, or written in capitals: "SIA") are not candidates; among the
+    rest the most frequent wins, then the longer."""
     def part_of(k: tuple, other: tuple) -> bool:
         if k == other or len(k) >= len(other):
             return False
@@ -1306,7 +1312,8 @@ def _canonical_key(keys: Counter) -> tuple:
         return any(other[i:i + n] == k for i in range(len(other) - n + 1))
 
     def acronym_of(k: tuple, other: tuple) -> bool:
-        return len(k) == 1 and len(other) > 1 and k[0] in (_initials(other), "".join(t[0] for t in other))
+        return len(k) == 1 and len(other) > 1 and (
+            k in acronyms or k[0] in (_initials(other), "".join(t[0] for t in other)))
 
     cands = [k for k in keys if not any(part_of(k, o) or acronym_of(k, o) for o in keys)] or list(keys)
     return max(cands, key=lambda k: (keys[k], len(k), " ".join(k)))
