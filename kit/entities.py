@@ -21,7 +21,13 @@ Columns of ``mentions`` (beyond ``SCHEMA.md``): ``kind`` (``name`` or ``role``),
 ``sent_id`` (the ``sentences`` table's id), ``nested`` (a name inside a longer role mention, e.g.
 "Russian" in "Russian Foreign Minister": skip these when looking up who a span refers to),
 ``role_key`` (normalised role description), ``role_of`` (for a role: start offset of the name it
-is attached to, else -1).
+is attached to, else -1), ``alias_of`` (for an acronym defined in brackets, "Data Protection
+Commission (DPC)": start offset of the name it abbreviates, else -1).
+
+For the quotes and events stages: the entity a span refers to is the ``entity`` of the
+non-``nested`` mention covering the span's head; a role mention (``kind == "role"``) carries the
+entity of the person the text equates it with ("the Russian minister" -> "Sergey Lavrov"), or
+an empty ``entity`` when the text never says who it is.
 
 Analyst alias file
 ------------------
