@@ -453,10 +453,16 @@ def doc_mentions(doc: Doc, art: Article) -> pd.DataFrame:
 
 
 def _headline_trim(text: str, c: _Cand, namelike: set[str], in_headline) -> _Cand | None:
-    """In a title-case line keep only the words attested as names elsewhere in the document."""
+    """In a title-case line keep only the words attested as names elsewhere in the document.
+    A one-word entity stays unless the document also writes it in lower case: a place named only
+    in the headline ("... in Vladivostok") is still a place."""
     if not in_headline(c.start):
         return c
     words = list(re.finditer(r"\S+", text[c.start:c.end]))
+    if len(words) == 1:
+        core = _strip_possessive(words[0].group().strip(_QUOTES + "‘’,.:;!?"))
+        lower = re.search(r"(?<![\w-])" + re.escape(core.lower()) + r"(?!\w)", text) if core else None
+        return c if core and (core in namelike or not lower) else None
 
     def ok(w: str) -> bool:
         core = _strip_possessive(w.strip(_QUOTES + "‘’,.:;!?"))

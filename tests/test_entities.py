@@ -474,3 +474,11 @@ def test_bracketed_acronyms(mentions_of):
     assert set(resolved.loc[resolved["text"].isin(["SIA", "Singapore Airlines"]), "entity"]) == {"Singapore Airlines"}
     m2 = mentions_of("KATHMANDU, Nepal (AP) — Rescuers in Nepal used helicopters on Tuesday, officials said.")
     assert (m2["alias_of"] == -1).all()
+
+
+def test_headline_place_named_only_there_is_kept(mentions_of):
+    m = mentions_of("Putin Meets Kim For Talks In Vladivostok\n\n"
+                    "Russian President Vladimir Putin met North Korean leader Kim Jong Un on Wednesday. "
+                    "Putin said the talks were useful.")
+    assert {"Vladivostok", "Putin", "Kim"} <= set(m["text"])
+    assert not m["text"].str.contains("Talks|Meets").any()
