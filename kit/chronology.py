@@ -1330,7 +1330,7 @@ def merge_events(candidates: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFra
     cands["t_a"] = cands["date_start"].map(_ts)
     cands["t_b"] = cands["date_end"].map(_ts)
     cands["t_w"] = (cands["t_b"] - cands["t_a"]).dt.days
-    cands = cands.sort_values(["t_w", "t_a", "doc_id", "sent_start"], kind="stable")
+    cands = cands.sort_values(["t_w", "t_a", "doc_id", "sent_start", "timex_start"], kind="stable")
     clusters: list[dict] = []
     # seed participant -> sorted (start, cluster index): only clusters that share a participant
     # and start inside the candidate's range can take it (keeps big corpora near-linear).
