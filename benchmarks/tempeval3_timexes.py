@@ -179,6 +179,19 @@ def main(argv: list[str] | None = None) -> int:
               f"{sum(len(v) for v in pred.values()):>7} {timing[name]:>6.1f}")
     print(f"{'HeidelTime (published, TE3 test)':32} {'':>20} {'':>20} {f'F1 {HEIDELTIME_VALUE_F1:.2f}':>20}")
 
+    # Where the kit's value errors are: recall per gold TIMEX3 type (relaxed span / value).
+    print("\nkit recall by gold type (relaxed span / value):")
+    for typ in ("DATE", "TIME", "DURATION", "SET"):
+        gs = [(doc_id, g) for doc_id, lst in gold.items() for g in lst if g["type"] == typ]
+        if not gs:
+            continue
+        span_hit = val_hit = 0
+        for doc_id, g in gs:
+            ps = [p for p in systems["kit"][doc_id] if min(p["end"], g["end"]) > max(p["start"], g["start"])]
+            span_hit += bool(ps)
+            val_hit += any(p["value"] == g["value"] for p in ps)
+        print(f"  {typ:9} n={len(gs):5}  span {100 * span_hit / len(gs):5.1f}  value {100 * val_hit / len(gs):5.1f}")
+
     if args.errors:
         print("\nkit value errors (gold text | gold value | predicted text | predicted value):")
         shown = 0
