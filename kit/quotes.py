@@ -496,7 +496,11 @@ def _find_cue_near(doc: Doc, toks: list[Token], after: bool, inside: list[tuple[
                 break
             if _is_reporting(t) or t.lemma_.lower() in QUOTE_CUES:
                 sp = _subject(t)
+                if sp is not None and in_quote(sp):
+                    sp = None  # a misparse took a word of the quotation for the subject
                 if sp is not None and (toks[0].i <= sp.i < t.i or sp.i in (t.i + 1, t.i + 2, t.i + 3)):
+                    return t
+                if sp is None and _np_between(doc, toks[0].i, t.i) is not None:
                     return t
                 break
     else:
@@ -532,6 +536,17 @@ def _stray_that_clause(verb: Token) -> list[Token]:
         if h == verb:
             return [t]
     return []
+
+
+def _np_between(doc: Doc, start: int, end: int) -> Token | None:
+    """The head of a bare name phrase filling ``doc[start:end]`` ("Tulsa police Chief Chuck
+    Jordan" before "said"), for when the parser gave the cue verb no subject."""
+    toks = [t for t in doc[start:end] if not t.is_space]
+    if not toks or len(toks) > 8 or not any(t.pos_ == "PROPN" for t in toks):
+        return None
+    if not all(t.pos_ in ("PROPN", "NOUN", "ADJ", "DET") or t.text[:1].isupper() or t.text in (".", "-") for t in toks):
+        return None
+    return toks[-1] if toks[-1].pos_ in ("PROPN", "NOUN") else None
 
 
 def _according_to(v: Token) -> Token | None:
@@ -647,10 +662,11 @@ def _doc_quotes(doc: Doc, art: Article, *, keep_unattributed: bool, mixed: str, 
             found.append(q)
             continue
         # headline form with the speaker after the quote: `“...” – Lavrov`, `"...": Lavrov`
-        tail = re.match(r"\s*[-–—:]\s*(\S.*?)\s*$", after)
-        if headline_line and not prefix and tail:
-            ts = b + 1 + tail.start(1)
-            tail_toks = [t for t in _tokens_in(doc, ts, b + 1 + tail.end(1)) if not t.is_space]
+        # (also in body paragraphs with a dash, as vox-pops do: `“...” ― Karen Bobadilla, 34`)
+        tail = re.match(r"\s*([-–—―]|:)\s*([^,\n]*?)\s*(?:,[^\n]*)?$", after)
+        if tail and not prefix and (headline_line or tail.group(1) != ":") and tail.group(2):
+            ts = b + 1 + tail.start(2)
+            tail_toks = [t for t in _tokens_in(doc, ts, b + 1 + tail.end(2)) if not t.is_space]
             if tail_toks and _is_name(tail_toks):
                 q.kind, q.headline = "direct", True
                 q.speaker = doc[tail_toks[0].i:tail_toks[-1].i + 1]
@@ -665,6 +681,7 @@ def _doc_quotes(doc: Doc, art: Article, *, keep_unattributed: bool, mixed: str, 
         # new report (the attribution after a quote follows a comma, "?" or "!").
         closed = text[s:e].rstrip().endswith(".") and not after.lstrip().startswith(",")
         if not closed and (after_toks and after_toks[0].text in (",", "”", '"') or
+                           (after_toks and text[s:e].rstrip().endswith((",", "?", "!"))) or
                            (after_toks and _is_reporting(after_toks[0])) or
                            (after_toks and after_toks[0].pos_ in ("PRON", "PROPN", "DET"))):
             # “...,” Lavrov said / “...” said Lavrov
@@ -689,6 +706,10 @@ def _doc_quotes(doc: Doc, art: Article, *, keep_unattributed: bool, mixed: str, 
                 cue = last[0]
         if cue is not None:
             sp = _subject(cue)
+            if sp is not None and any(a <= sp.idx < b for a, b in quote_spans):
+                sp = None
+            if sp is None and after_toks and cue.i > after_toks[0].i:
+                sp = _np_between(doc, after_toks[0].i if after_toks[0].text != "," else after_toks[0].i + 1, cue.i)
             if sp is None:
                 cue = None
         if cue is None:

@@ -151,6 +151,13 @@ def test_headline_form_with_speaker_after(title: str, quote: str, speaker: str) 
     assert (r.kind, r.speaker_text) == ("direct", speaker)
 
 
+def test_vox_pop_dash_form_and_a_cue_without_parsed_subject() -> None:
+    df = quotes_of("“Donald Trump started attacking Latinos at the beginning of his campaign.” ― Karen Bobadilla, 34\n\n"
+                   "“I will just make this promise to you: We will achieve justice in this case,” Tulsa police Chief "
+                   "Chuck Jordan said Monday.")
+    assert df[["kind", "speaker_text"]].values.tolist() == [["direct", "Karen Bobadilla"], ["direct", "Chuck Jordan"]]
+
+
 def test_quote_inside_a_possessed_utterance_is_the_possessors() -> None:
     r = row(quotes_of("Lavrov’s “dangerous” remarks angered Washington on Friday."), "dangerous")
     assert (r.kind, r.speaker_text, r.cue) == ("partial", "Lavrov", "remarks")
