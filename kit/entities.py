@@ -380,7 +380,7 @@ def doc_mentions(doc: Doc, art: Article) -> pd.DataFrame:
             if e > s:
                 cands.append(_Cand(s, e, span.label_))
 
-    cands = [c for c in (_headline_trim(text, c, namelike, in_headline) for c in cands) if c]
+    cands = [p for c in cands for p in _headline_trim(text, c, namelike, in_headline)]
     for c in cands:  # spaCy's "persons" ending in League, Board, Party... are organisations
         words = _strip_possessive(text[c.start:c.end]).split()
         if c.label == "PERSON" and len(words) > 1 and words[-1].lower() in ORG_HEADS:
@@ -452,17 +452,18 @@ def doc_mentions(doc: Doc, art: Article) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=RAW_COLUMNS)
 
 
-def _headline_trim(text: str, c: _Cand, namelike: set[str], in_headline) -> _Cand | None:
-    """In a title-case line keep only the words attested as names elsewhere in the document.
+def _headline_trim(text: str, c: _Cand, namelike: set[str], in_headline) -> list[_Cand]:
+    """In a title-case line keep only the runs of words attested as names elsewhere in the
+    document ("Putin Meets Kim" -> "Putin", "Kim"; lower-case "of"/"the" may join a run).
     A one-word entity stays unless the document also writes it in lower case: a place named only
     in the headline ("... in Vladivostok") is still a place."""
     if not in_headline(c.start):
-        return c
+        return [c]
     words = list(re.finditer(r"\S+", text[c.start:c.end]))
     if len(words) == 1:
         core = _strip_possessive(words[0].group().strip(_QUOTES + "‘’,.:;!?"))
         lower = re.search(r"(?<![\w-])" + re.escape(core.lower()) + r"(?!\w)", text) if core else None
-        return c if core and (core in namelike or not lower) else None
+        return [c] if core and (core in namelike or not lower) else []
 
     def ok(w: str) -> bool:
         core = _strip_possessive(w.strip(_QUOTES + "‘’,.:;!?"))
@@ -473,18 +474,27 @@ def _headline_trim(text: str, c: _Cand, namelike: set[str], in_headline) -> _Can
         parts = [p for p in re.split(r"[-‐‑]", core) if p]
         return len(parts) > 1 and all(p in namelike or p.isupper() for p in parts)
 
-    i, j = 0, len(words)
-    while i < j and not ok(words[i].group()):
-        i += 1
-    while j > i and not ok(words[j - 1].group()):
-        j -= 1
-    if i >= j:
-        return None
-    s, e = c.start + words[i].start(), c.start + words[j - 1].end()
-    s, e = _trim(text, s, e)
-    return _Cand(s, e, c.label) if e > s else None
+    good = [ok(w.group()) for w in words]
+    for k in range(1, len(words) - 1):  # "Bank of England": a lower-case link between names
+        if not good[k] and words[k].group() in _LINK_WORDS and good[k - 1] and good[k + 1]:
+            good[k] = True
+    out, k = [], 0
+    while k < len(words):
+        if not good[k]:
+            k += 1
+            continue
+        j = k
+        while j + 1 < len(words) and good[j + 1]:
+            j += 1
+        s, e = _trim(text, c.start + words[k].start(), c.start + words[j].end())
+        if e > s:
+            out.append(_Cand(s, e, c.label))
+        k = j + 1
+    return out
 
 
+_LINK_WORDS = {"of", "the", "and", "de", "du", "des", "la", "le", "von", "van", "der", "den", "al",
+               "bin", "for", "on", "&"}
 _COMMON_SUFFIX = re.compile(r"ing$")
 
 
