@@ -482,3 +482,21 @@ def test_headline_place_named_only_there_is_kept(mentions_of):
                     "Putin said the talks were useful.")
     assert {"Vladivostok", "Putin", "Kim"} <= set(m["text"])
     assert not m["text"].str.contains("Talks|Meets").any()
+
+
+_PIECES = ["Sergei Lavrov", "Lavrov’s", "Kim Jong-un", "North Korea", "the", "said", "met", "in", "Pyongyang",
+           "Russian Foreign Minister", "his counterpart", "Choe Son Hui", "“", "”", "\"", ".", ",", "-", "—",
+           "(DPC)", "Data Protection Commission", "Spain&#39;s", "Jo&#227;o Ferreira", "II.“The", "Kim-Putin",
+           "\n\n", "BERLIN,", "US", "U.S.", "quot", "&amp;", "'s", "on Thursday", "A", "Counsel"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=40))
+def test_mentions_always_trace_to_raw_text(mentions_of, pieces):
+    """Whatever the text, every mention reads back from the raw file and never spans a line."""
+    text = "A headline about talks\n\n" + " ".join(pieces) + "."
+    m = mentions_of(text)
+    for r in m.itertuples():
+        assert text[r.start_char:r.end_char] == r.text
+        assert "\n" not in r.text and r.text.strip() == r.text
+    resolve(m)
