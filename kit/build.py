@@ -207,7 +207,8 @@ def _read_article(rec: dict) -> Article:
         art.problems[-1] = "listed in manifest.csv but the file is missing"
         return art
     try:
-        data = Path(rec["path"]).read_bytes()
+        # "file" is absolute: a Dask worker need not share the driver's working directory.
+        data = Path(rec.get("file") or rec["path"]).read_bytes()
     except OSError as exc:
         return kit_corpus.Article(doc_id=rec["doc_id"], path=rec["path"],
                                   problems=[f"unreadable: {exc.strerror or exc}"], analysable=False)
@@ -219,7 +220,8 @@ def analyse_batch(records: Sequence[dict], *, model: str = DEFAULT_MODEL,
     """Read, parse once and analyse some input files: one dict of per-document tables each.
 
     This is the per-partition function of every engine (in process, a process pool, Dask):
-    it only needs the records (``doc_id``, ``path``, ``manifest`` row, ``missing``) and loads
+    it only needs the records (``doc_id``, ``path`` as listed, absolute ``file``, ``manifest``
+    row, ``missing``; see :func:`input_records`) and loads
     the model once per process.
     """
     if not len(records):
@@ -618,7 +620,9 @@ def input_records(corpus_dir: str | Path) -> tuple[list[dict], list[str]]:
     files, notes = kit_corpus.list_inputs(corpus_dir)
     manifest, problems = kit_corpus._read_manifest(corpus_dir)
     notes.extend(problems)
-    records = [{"doc_id": p.stem, "path": str(p), "manifest": manifest.get(p.stem), "missing": False} for p in files]
+    records = [{"doc_id": p.stem, "path": str(p), "file": str(p.resolve()), "manifest": manifest.get(p.stem),
+                "missing": False} for p in files]
     seen = {p.stem for p in files}
-    records += [{"doc_id": d, "path": "", "manifest": row, "missing": True} for d, row in manifest.items() if d not in seen]
+    records += [{"doc_id": d, "path": "", "file": "", "manifest": row, "missing": True}
+                for d, row in manifest.items() if d not in seen]
     return records, notes

@@ -29,8 +29,8 @@ def analyse_partition(part: Any, *, model: str, batch_size: int) -> Any:
 
     from kit.build import analyse_batch
 
-    records = [{"doc_id": r.doc_id, "path": r.path, "manifest": pickle.loads(r.manifest), "missing": bool(r.missing)}
-               for r in part.itertuples(index=False)]
+    records = [{"doc_id": r.doc_id, "path": r.path, "file": r.file, "manifest": pickle.loads(r.manifest),
+                "missing": bool(r.missing)} for r in part.itertuples(index=False)]
     results = analyse_batch(records, model=model, batch_size=batch_size)
     # Pickled bytes, not the frames themselves: a partition is a flat table, and dask would
     # otherwise try to convert an object column of dicts to strings.
@@ -43,6 +43,7 @@ def _records_frame(task: Sequence[dict]) -> Any:
     import pandas as pd
 
     return pd.DataFrame({"doc_id": [r["doc_id"] for r in task], "path": [r["path"] for r in task],
+                         "file": [r.get("file") or r["path"] for r in task],
                          "manifest": [pickle.dumps(r.get("manifest")) for r in task],
                          "missing": [bool(r["missing"]) for r in task]})
 
