@@ -100,7 +100,10 @@ class Tables:
         # Only called when normal lookup fails: the table attributes.
         if name.startswith("_") or name not in TABLES:
             raise AttributeError(name)
-        return self[name]
+        try:
+            return self[name]
+        except KeyError as exc:  # getattr(tables, name, None) must work for an absent table
+            raise AttributeError(str(exc)) from None
 
     def __getitem__(self, name: str) -> pandas.DataFrame:
         if name not in self._frames:
