@@ -229,12 +229,15 @@ def top_entities(mentions: pd.DataFrame, *, top: int = 20, labels: list[str] | N
 
 
 def entity_heatmap(mentions: pd.DataFrame, *, top: int = 20, labels: list[str] | None = None,
-                   documents: pd.DataFrame | None = None) -> go.Figure:
+                   documents: pd.DataFrame | None = None, max_docs: int = 40) -> go.Figure:
     """Heatmap of mention counts, articles x the ``top`` entities: which article is about whom.
-    Rows are labelled with the article's title when ``documents`` is given."""
+    Rows are labelled with the article's title when ``documents`` is given; in a large corpus
+    only the ``max_docs`` articles with most mentions of these entities are drawn."""
     from kit.entities import doc_entity_matrix
 
     mat = doc_entity_matrix(mentions, top=top, labels=labels)
+    if len(mat) > max_docs:
+        mat = mat.loc[mat.sum(axis=1).sort_values(ascending=False).index[:max_docs]]
     rows = list(mat.index)
     if documents is not None and len(documents) and "title" in documents:
         titles = dict(zip(documents["doc_id"], documents["title"].fillna("").astype(str)))
