@@ -157,6 +157,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("month_day", rf"\b{_MONTH_ANY} {_DAY}(?:,? {_YEAR})?"),
     ("mod_month", rf"\b{_MOD}[- ]?(?:(?:last|next|this) )?{_MONTH}(?:,? {_YEAR})?"),
     ("month_year", rf"\b{_MONTH}(?:,| of)? {_YEAR}"),
+    ("month_rel_year", rf"\b{_MONTH}(?: of)? (?:this|last|next) year\b"),
     ("rel_month", rf"\b(?:last|next|this|past|coming) {_MONTH}"),
     ("month", rf"\b{_MONTH_FULL}\b"),
     ("mod_year", rf"\b{_MOD}[- ]?(?:{_YEAR}|(?:this|last|next|the) year)"),
@@ -172,12 +173,14 @@ _PATTERNS: list[tuple[str, str]] = [
                  r"(?:week|weekend|month|year|decade|fortnight)\b"),
     # "two days before" ends a clause; "two years after he took office" counts from an event the
     # kit cannot date, so that stays a duration.
-    ("offset", rf"\b{_NUM} {_UNIT}s? (?:ago|earlier|later|from now|hence|(?:before|after)(?![ \t]+[\w\u201c\"']))\b"),
+    ("offset", rf"\b(?:(?:almost|nearly|about|around|some|roughly|just|more than|less than|over) )?"
+               rf"{_NUM} {_UNIT}s? (?:ago|earlier|later|from now|hence|(?:before|after)(?![ \t]+[\w\u201c\"']))\b"),
     ("offset", r"\bthe (?:next|following|previous|same|preceding) (?:day|week|month|year)\b"
                r"|\bthe (?:day|week|month|year) (?:before|after)\b(?![ \t]+[\w\u201c\"'])"),
-    ("deictic", r"\b(?:the day before yesterday|the day after tomorrow|today|yesterday|tomorrow|tonight"
-                rf"|(?:this|yesterday|tomorrow) {_PART}|last night)\b"),
-    ("weekday", rf"\b(?:(?:last|next|this|past|coming) )?{_WD}(?:,? {_PART})?(?: night)?\b"),
+    ("deictic", r"\b(?:(?:early|late|earlier|later) )?(?:the day before yesterday|the day after tomorrow|today|"
+                rf"yesterday|tomorrow|tonight|(?:this|yesterday|tomorrow) {_PART}|last night)\b"),
+    ("weekday", rf"\b(?:(?:early|late|earlier|later) )?(?:(?:last|next|this|past|coming) )?{_WD}(?:,? {_PART})?"
+                rf"(?: night)?\b"),
     ("time", rf"\b(?:(?:[01]?\d|2[0-3])(?::[0-5]\d)? ?(?:a\.m\.|p\.m\.|am\b|pm\b|AM\b|PM\b)|noon|midnight)"
              rf"(?: (?:GMT|BST|UTC|ET|EST|EDT|PST|CET))?"
              rf"(?:,? (?:on )?(?:{_WD}|today|yesterday|tomorrow|{_MONTH_ANY} {_DAY}(?:,? {_YEAR})?))?"),
@@ -193,7 +196,9 @@ _PATTERNS: list[tuple[str, str]] = [
               r"recent (?:days|weeks|months|years)|(?:the )?(?:days|weeks|months|years) ahead|"
               r"the (?:weeks|months|days|years) and (?:weeks|months|years|decades) ahead)\b"),
     ("duration", rf"\b(?:(?:the|a|an) )?(?:(?:past|last|next|first|coming|previous|mere|full|almost|about|nearly|"
-                 rf"more than|less than|over) )*{_NUM}[- ]{_UNIT}s?\b"),
+                 rf"more than|less than|over|up to|at least) )*{_NUM} {_UNIT}s?\b"),
+    # "a two-year term": TimeML marks "two-year", not the article of the noun phrase.
+    ("duration", rf"\b{_NUM}-{_UNIT}s?\b"),
     ("duration", r"\b(?:decades|years|months|weeks|days|hours|minutes)\b"),
 ]
 _COMPILED = [(name, re.compile(rx, re.I)) for name, rx in _PATTERNS]
@@ -475,6 +480,19 @@ def _h_month(t: str, *, anchor: date | None, tense: str, **_) -> Resolved | None
     return Resolved(f"{year}-{month:02d}", a, b, anchor=basis, granularity="month", mod=mod)
 
 
+def _h_month_rel_year(t: str, *, anchor: date | None, **_) -> Resolved | None:
+    """ "January this year", "June last year": the month in the year counted from the anchor."""
+    low = t.lower()
+    _, month, _, _ = _parse_md(t)
+    if month is None:
+        return None
+    if anchor is None:
+        return _unresolved(granularity="month")
+    y = anchor.year + (-1 if "last" in low else 1 if "next" in low else 0)
+    a, b = _month_range(y, month)
+    return Resolved(f"{y}-{month:02d}", a, b, anchor="published", granularity="month")
+
+
 def _h_year(t: str, *, anchor: date | None, **_) -> Resolved | None:
     low = t.lower()
     m = re.search(_YEAR, t)
@@ -615,6 +633,9 @@ def _chain_base(previous: list[Resolved], unit: str) -> Resolved | None:
 
 def _h_offset(t: str, *, anchor: date | None, previous: list[Resolved], **_) -> Resolved | None:
     low = t.lower()
+    approx = re.match(r"(?:almost|nearly|about|around|some|roughly|just|more than|less than|over) ", low)
+    if approx:  # "nearly four years ago": the same year, marked approximate
+        low = low[approx.end():]
     m = re.fullmatch(rf"({_NUM}) ({_UNIT})s? (ago|earlier|later|before|after|from now|hence)", low)
     if m:
         n, unit, rel = _num(m.group(1)), m.group(2), m.group(3)
@@ -648,7 +669,8 @@ def _h_offset(t: str, *, anchor: date | None, previous: list[Resolved], **_) -> 
     d = _step(unit, ref, sign * n)
     # "a decade ago" names a year (1989), not the decade it falls in.
     v, a, b, g = _unit_range("year" if unit in ("decade", "century") else unit, d)
-    return Resolved(v, a, b, anchor=basis, granularity=g, base=ref if base is not None else None)
+    return Resolved(v, a, b, anchor=basis, granularity=g, base=ref if base is not None else None,
+                    mod="APPROX" if approx else "")
 
 
 def _h_deictic(t: str, *, anchor: date | None, **_) -> Resolved | None:
@@ -669,7 +691,7 @@ def _h_deictic(t: str, *, anchor: date | None, **_) -> Resolved | None:
 
 
 def _h_weekday(t: str, *, anchor: date | None, tense: str, **_) -> Resolved | None:
-    low = t.lower()
+    low = re.sub(r"^(?:early|late|earlier|later) ", "", t.lower())  # "earlier Sunday": the same day
     wd, *_rest = _parse_md(t)
     if wd is None:
         return None
@@ -803,6 +825,7 @@ def _h_duration(t: str, **_) -> Resolved | None:
 _HANDLERS = {
     "iso": _h_iso, "wd_date": _h_date, "day_month": _h_date, "month_day": _h_date,
     "mod_month": _h_month, "month_year": _h_month, "rel_month": _h_month, "month": _h_month,
+    "month_rel_year": _h_month_rel_year,
     "mod_year": _h_year, "mod_rel": _h_mod_rel, "year": _h_year, "decade": _h_decade, "century": _h_century,
     "quarter": _h_quarter, "season": _h_season, "year_rel": _h_rel_unit, "offset": _h_offset,
     "deictic": _h_deictic, "weekday": _h_weekday, "time": _h_time, "vague": _h_vague, "duration": _h_duration,
@@ -1013,10 +1036,11 @@ def find_timexes(
         if res.start is not None and res.kind in _DATE_KINDS:
             previous.append(res)
             spans.append((res, _extend(text, c.start, c.end, with_preposition=with_preposition)))
-        rel = re.fullmatch(rf"((?:{_NUM}) {_UNIT}s?) (?:earlier|later|before|after|from now|hence)", core, re.I)
+        rel = re.fullmatch(rf"((?:almost|nearly|about|around|some|roughly|just|more than|less than|over) )?"
+                           rf"((?:{_NUM}) {_UNIT}s?) (?:earlier|later|before|after|from now|hence)", core, re.I)
         if timeml and rel:
-            core_e = core_s + len(rel.group(1))
-            res = _h_duration(rel.group(1))
+            core_s, core_e = core_s + rel.start(2), core_s + rel.end(2)
+            res = _h_duration(rel.group(2))
             c = _Cand(core_s, core_e, "duration", c.source)
         if res.kind not in kinds:
             continue
