@@ -608,6 +608,9 @@ def _h_season(t: str, *, anchor: date | None, tense: str, **_) -> Resolved | Non
 def _h_rel_unit(t: str, *, anchor: date | None, **_) -> Resolved | None:
     low = t.lower()
     unit = re.search(r"(weekend|week|fortnight|month|year|decade)$", low).group(1)
+    if unit == "decade" and low.startswith("the "):
+        # "the past decade" is the last ten years, not the 2010s: a duration, off the calendar.
+        return Resolved("P10Y", None, None, kind="DURATION", anchor="", granularity="decade")
     if anchor is None:
         return _unresolved(granularity=unit)
     if re.search(r"\b(?:last|past|previous)\b", low):

@@ -58,6 +58,9 @@ CASES = [
     ("last summer", "2013-03-22", "past", "2012-SU", "2012-06-01", "2012-08-31"),
     ("the third quarter of 2023", None, "unknown", "2023-Q3", "2023-07-01", "2023-09-30"),
     ("next year", "2013-03-22", "future", "2014", "2014-01-01", "2014-12-31"),
+    ("June last year", "1998-03-05", "past", "1997-06", "1997-06-01", "1997-06-30"),
+    ("nearly four years ago", "1998-03-05", "past", "1994", "1994-01-01", "1994-12-31"),
+    ("earlier Sunday", "1998-03-05", "past", "1998-03-01", "1998-03-01", "1998-03-01"),
 ]
 
 
@@ -325,7 +328,8 @@ def test_holidays(text, anchor, tense, value):
 
 @pytest.mark.parametrize(("text", "value"), [("daily", "P1D"), ("every Thursday", "XXXX-WXX-4"),
                                              ("each morning", "XXXX-XX-XXTMO"), ("three-day", "P3D"),
-                                             ("recent weeks", "PXW"), ("now", "PRESENT_REF")])
+                                             ("recent weeks", "PXW"), ("now", "PRESENT_REF"),
+                                             ("the past decade", "P10Y"), ("two years", "P2Y")])
 def test_sets_durations_and_vague_references_have_no_calendar_range(text, value):
     r = resolve(text, anchor=D("2023-10-19"))
     assert r.value == value and r.start is None and r.end is None
