@@ -356,3 +356,22 @@ def test_other_outlet_wire_story():
     assert row.anchor.startswith("previous ") and "(2024-06-03)" in row.anchor
     for r in tx.itertuples():
         assert art.raw[r.start_char:r.end_char] == r.text
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def test_chronology_figures(seeds_tables):
+    import kit.plots as kp
+
+    ev, tx, docs = seeds_tables.events, seeds_tables.timexes, seeds_tables.documents
+    fig = kp.event_timeline(ev)
+    bars = fig.data[0]
+    assert bars.type == "bar" and sum(len(t.y) for t in fig.data if t.type == "bar") == len(ev)
+    table = kp.timexes_by_article(tx, docs)
+    assert len(table) == len(tx) and {"published", "value", "anchor"} <= set(table.columns)
+    assert len(kp.event_sources(ev)) == sum(len(r) for r in ev.reports)
+    ranges = kp.timex_ranges(tx, docs)
+    assert any(t.name == "published" for t in ranges.data)
+    empty = kp.event_timeline(ev.iloc[0:0])
+    assert not empty.data
