@@ -520,6 +520,29 @@ def _find_cue_near(doc: Doc, toks: list[Token], after: bool, inside: list[tuple[
     return None
 
 
+def _parenthetical_content(verb: Token) -> tuple[int, int] | None:
+    """The longer side of the clause a parenthetical report interrupts, as a character span."""
+    ex = {t.i for t in verb.subtree}
+    toks = sorted((t for t in verb.head.subtree if t.i not in ex), key=lambda t: t.i)
+    runs: list[list[Token]] = []
+    for t in toks:
+        if runs and runs[-1][-1].i == t.i - 1:
+            runs[-1].append(t)
+        else:
+            runs.append([t])
+    best: list[Token] = []
+    for run in runs:
+        while run and (run[0].is_punct or run[0].is_space or run[0].dep_ == "cc"):
+            run = run[1:]
+        while run and (run[-1].is_punct or run[-1].is_space or run[-1].dep_ == "cc"):
+            run = run[:-1]
+        if len([t for t in run if not t.is_punct]) > len([t for t in best if not t.is_punct]):
+            best = run
+    if len([t for t in best if not t.is_punct]) < 3:
+        return None
+    return best[0].idx, best[-1].idx + len(best[-1].text)
+
+
 def _stray_that_clause(verb: Token) -> list[Token]:
     """A "that"-clause the parser hung on a noun after the verb instead of on the verb: "said
     on Friday during a news conference that he may wait" (en_core_web_sm makes it a relative
@@ -837,6 +860,22 @@ def _doc_quotes(doc: Doc, art: Article, *, keep_unattributed: bool, mixed: str, 
             # PolNeAR-style: "Lavrov criticized the military activities of ..." - the object
             # noun phrase is what was said (off by default: "X highlighted the progress" is not).
             comp = [c for c in tok.children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN")]
+        if not comp and tok.dep_ == "parataxis" and tok.head.pos_ in ("VERB", "AUX") and \
+                not any(c.dep_ in ("dobj", "xcomp") for c in tok.children):
+            # "Acts of protest, Mr. Obama said, are acts of patriotism": the report sits inside
+            # the clause it reports; the content is that clause without it (its longer side, as
+            # a content span is contiguous and excludes speaker and cue).
+            span = _parenthetical_content(tok)
+            sp = _subject(tok)
+            if span is None or sp is None or sp.lower_ == "you":
+                continue
+            q = _Quote(kind="indirect", start=span[0], end=span[1])
+            sp = _resolve_relative(sp)
+            q.speaker_head, q.speaker = sp, _speaker_span(sp)
+            q.cue, cs, ce = _cue_text(tok)
+            q.cue_span, q.cue_i = (cs, ce), tok.i
+            indirect.append(q)
+            continue
         if not comp:
             continue
         sp = _subject(tok)

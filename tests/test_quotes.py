@@ -176,6 +176,12 @@ def test_speaker_keeps_its_parenthesis() -> None:
     assert df["speaker_text"].tolist() == ["the official Korean Central News Agency (KCNA)"]
 
 
+def test_parenthetical_report_keeps_the_longer_side_of_the_clause() -> None:
+    df = quotes_of("The museum, Mr. Bush said, celebrated several of his heroes including Chuck Berry.")
+    assert df[["kind", "quote", "speaker_text", "cue"]].values.tolist() == [
+        ["indirect", "celebrated several of his heroes including Chuck Berry", "Mr. Bush", "said"]]
+
+
 def test_content_excludes_speaker_and_cue() -> None:
     df = quotes_of("Lavrov emphasized that discussions on energy supply would take place in November.")
     r = row(df, "discussions on energy supply would take place in November")
