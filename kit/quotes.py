@@ -799,7 +799,9 @@ def _doc_quotes(doc: Doc, art: Article, *, keep_unattributed: bool, mixed: str, 
             if not pobj:
                 continue
             head = tok.head
-            if head == tok or head.pos_ not in ("VERB", "AUX"):
+            # the clause it qualifies; a misparsed root ("Clinton beats Trump ..., according to
+            # the poll" with "Trump" as root) still stands for its whole sentence
+            if head == tok or (head.pos_ not in ("VERB", "AUX") and head.dep_ != "ROOT"):
                 continue
             span = _clause_content(head, exclude=[tok])
             if span is None:
@@ -845,7 +847,13 @@ def _doc_quotes(doc: Doc, art: Article, *, keep_unattributed: bool, mixed: str, 
             q.cue_i = tok.i
             indirect.append(q)
             continue
-        comp = [c for c in tok.children if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX")]
+        # A complement after the verb first; one before it only when nothing but a comma and the
+        # subject separate them ("Moscow wants ..., Lavrov told") - not across ";" or ":" ("It's
+        # unlikely; Clinton's team says she'll ...").
+        comp = sorted((c for c in tok.children if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX")),
+                      key=lambda c: c.i < tok.i)
+        comp = [c for c in comp if c.i > tok.i or not any(
+            t.text in (";", ":", "—", "–") for t in doc[max(x.i for x in c.subtree) + 1:tok.i])]
         if not comp:
             # "expressed hope that ...": the clause hangs from the noun of speech
             for c in tok.children:
