@@ -153,6 +153,10 @@ _PATTERNS: list[tuple[str, str]] = [
     ("iso", r"\b\d{4}-[01]\d-[0-3]\d(?:T[0-2]\d:[0-5]\d(?::[0-5]\d)?)?\b"),
     ("wd_date", rf"\b{_WD},? (?:the )?{_DAY}(?: of)? {_MONTH_ANY}(?:,? {_YEAR})?"),
     ("wd_date", rf"\b{_WD},? {_MONTH_ANY} {_DAY}(?:,? {_YEAR})?"),
+    # Day ranges: "18-19 October 2023", "Oct. 18-19", "October 30 - November 2".
+    ("day_range", rf"\b{_DAY} ?[-\u2013] ?{_DAY} {_MONTH_ANY}(?:,? {_YEAR})?"),
+    ("day_range", rf"\b{_MONTH_ANY} {_DAY} ?[-\u2013] ?(?:{_MONTH_ANY} )?{_DAY}(?:,? {_YEAR})?"),
+    ("year_range", rf"\b{_YEAR} ?[-\u2013] ?(?:{_YEAR}|\d\d(?!\d))"),
     ("day_month", rf"\b(?:the )?{_DAY}(?: of)? {_MONTH_ANY}(?:,? {_YEAR})?"),
     ("month_day", rf"\b{_MONTH_ANY} {_DAY}(?:,? {_YEAR})?"),
     ("mod_month", rf"\b{_MOD}[- ]?(?:(?:last|next|this) )?{_MONTH}(?:,? {_YEAR})?"),
@@ -478,6 +482,45 @@ def _h_month(t: str, *, anchor: date | None, tense: str, **_) -> Resolved | None
     a, b = _month_range(year, month)
     a, b, mod = _narrow(a, b, mod)
     return Resolved(f"{year}-{month:02d}", a, b, anchor=basis, granularity="month", mod=mod)
+
+
+def _h_day_range(t: str, *, anchor: date | None, tense: str, **_) -> Resolved | None:
+    """ "18-19 October 2023": one range, value as an ISO 8601 interval ``2023-10-18/2023-10-19``."""
+    words = re.findall(r"[A-Za-z]+\.?|\d+", t)
+    months = [_MONTHS[w.rstrip(".").lower()] for w in words if w.rstrip(".").lower() in _MONTHS and w[0].isupper()]
+    nums = [int(w) for w in words if w.isdigit()]
+    year = next((n for n in nums if n > 999), None)
+    days = [n for n in nums if n <= 31]
+    if not months or len(days) != 2:
+        return None
+    m0, m1 = months[0], months[-1]
+    if year is None:
+        if anchor is None:
+            return _unresolved()
+        first = _day_on(m0, days[0], anchor, tense)
+        if first is None:
+            return None
+        year, basis = first.year, "published"
+    else:
+        basis = "absolute"
+    try:
+        a = date(year, m0, days[0])
+        b = date(year + (1 if m1 < m0 else 0), m1, days[1])
+    except ValueError:
+        return None
+    if b < a:
+        return None
+    return Resolved(f"{a.isoformat()}/{b.isoformat()}", a, b, anchor=basis, granularity="day")
+
+
+def _h_year_range(t: str, **_) -> Resolved | None:
+    """ "2010-2015", "1957-58": the years from the first to the last."""
+    a_s, b_s = re.split(r" ?[-\u2013] ?", t.strip())
+    y0 = int(a_s)
+    y1 = int(b_s) if len(b_s) == 4 else y0 // 100 * 100 + int(b_s)
+    if y1 <= y0 or y1 - y0 > 100:
+        return None  # backwards ("2023-10") or too long: not a range of years
+    return Resolved(f"{y0}/{y1}", date(y0, 1, 1), date(y1, 12, 31), granularity="year")
 
 
 def _h_month_rel_year(t: str, *, anchor: date | None, **_) -> Resolved | None:
@@ -828,7 +871,7 @@ def _h_duration(t: str, **_) -> Resolved | None:
 _HANDLERS = {
     "iso": _h_iso, "wd_date": _h_date, "day_month": _h_date, "month_day": _h_date,
     "mod_month": _h_month, "month_year": _h_month, "rel_month": _h_month, "month": _h_month,
-    "month_rel_year": _h_month_rel_year,
+    "month_rel_year": _h_month_rel_year, "day_range": _h_day_range, "year_range": _h_year_range,
     "mod_year": _h_year, "mod_rel": _h_mod_rel, "year": _h_year, "decade": _h_decade, "century": _h_century,
     "quarter": _h_quarter, "season": _h_season, "year_rel": _h_rel_unit, "offset": _h_offset,
     "deictic": _h_deictic, "weekday": _h_weekday, "time": _h_time, "vague": _h_vague, "duration": _h_duration,
@@ -920,11 +963,14 @@ class _Cand:
     source: str
 
 
-def _candidate_spans(doc: Doc) -> list[_Cand]:
-    """Longest non-overlapping grammar matches, plus spaCy DATE/TIME entities the grammar missed."""
+def _candidate_spans(doc: Doc, *, ranges: bool = True) -> list[_Cand]:
+    """Longest non-overlapping grammar matches, plus spaCy DATE/TIME entities the grammar missed.
+    ``ranges=False`` leaves "18-19 October" as two expressions (TimeML marks each end)."""
     text = doc.text
     found: list[_Cand] = []
     for name, rx in _COMPILED:
+        if not ranges and name in ("day_range", "year_range"):
+            continue
         for m in rx.finditer(text):
             if m.end() > m.start():
                 found.append(_Cand(m.start(), m.end(), name, "grammar"))
@@ -1021,7 +1067,7 @@ def find_timexes(
     rows: list[dict] = []
     previous: list[Resolved] = []
     spans: list[tuple[Resolved, tuple[int, int]]] = []
-    for c in _candidate_spans(doc):
+    for c in _candidate_spans(doc, ranges=not timeml):
         core_s, core_e = _extend(text, c.start, c.end, with_preposition=False)
         if core_e <= core_s:
             continue
