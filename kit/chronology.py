@@ -178,7 +178,7 @@ _PATTERNS: list[tuple[str, str]] = [
     # "two days before" ends a clause; "two years after he took office" counts from an event the
     # kit cannot date, so that stays a duration.
     ("offset", rf"\b(?:(?:almost|nearly|about|around|some|roughly|just|more than|less than|over) )?"
-               rf"{_NUM} {_UNIT}s? (?:ago|earlier|later|from now|hence|(?:before|after)(?![ \t]+[\w\u201c\"']))\b"),
+               rf"{_NUM} {_UNIT}s? (?:ago|(?:earlier|later)(?! than)|from now|hence|(?:before|after)(?![ \t]+[\w\u201c\"']))\b"),
     ("offset", r"\bthe (?:next|following|previous|same|preceding) (?:day|week|month|year)\b"
                r"|\bthe (?:day|week|month|year) (?:before|after)\b(?![ \t]+[\w\u201c\"'])"),
     ("deictic", r"\b(?:(?:early|late|earlier|later) )?(?:the day before yesterday|the day after tomorrow|today|"
@@ -1033,7 +1033,10 @@ def _extend(text: str, start: int, end: int, *, with_preposition: bool) -> tuple
     possessive = text[e:e + 2] in ("'s", "\u2019s")
     if with_preposition and not possessive:  # "in last month's vote": "in" belongs to "vote"
         m = re.search(r"(\b[A-Za-z]+)[ \t\u00a0]+$", text[max(0, s - 20):s])
-        if m and m.group(1).lower() in _PREPS:
+        # "in"/"on"/"at" never introduce "next year" or "this week": in "kick in next year" the
+        # "in" is the verb's particle ("since last November" keeps its "since").
+        deictic = re.match(r"(?:this|that|last|next|these|those|today|tomorrow|yesterday|tonight)\b", text[s:e], re.I)
+        if m and m.group(1).lower() in _PREPS and not (deictic and m.group(1).lower() in ("in", "on", "at")):
             s = s - len(m.group(0))
     return s, e
 
