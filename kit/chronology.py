@@ -1200,7 +1200,10 @@ def _predicate(doc: Doc, span: Span) -> Token:
         if head.pos_ == "NOUN" and head.lemma_.lower() in _EVENT_NOUNS:
             return head
         if head.pos_ in ("VERB", "AUX"):
-            # A light verb ("held", "took place") over an event noun: the noun names the event.
+            # "a joint meeting scheduled for November": the participle describes the meeting,
+            # which is the happening the date belongs to.
+            if head.dep_ == "acl" and head.head.pos_ == "NOUN" and head.head.lemma_.lower() in _EVENT_NOUNS:
+                return head.head
             return head
         cur = head
     return cur if cur.pos_ in ("VERB", "AUX", "NOUN") else root.head
@@ -1458,7 +1461,12 @@ def merge_events(candidates: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFra
     rows = []
     for cl in sorted(clusters, key=lambda c: (c["a"], c["b"])):
         pred = max(set(cl["preds"]), key=cl["preds"].count)
-        rows.append({"event": cl["events"][0], "date_start": cl["a"], "date_end": cl["b"],
+        # The most precise source's description, unless it is too thin ("joint meeting") and
+        # another source says more ("upcoming meeting of the intergovernmental commission").
+        desc = cl["events"][0]
+        if len(str(desc).split()) < 4:
+            desc = max(cl["events"], key=lambda d: min(len(str(d).split()), 12))
+        rows.append({"event": desc, "date_start": cl["a"], "date_end": cl["b"],
                      "participants": cl["names"], "reported_in": sorted(cl["docs"]), "evidence": cl["evidence"],
                      "predicate": pred, "n_sources": len(cl["docs"]), "values": cl["values"],
                      "reports": list(dict.fromkeys(cl["reports"])), "n_candidates": cl["n"]})
