@@ -1242,6 +1242,10 @@ def _describe(pred: Token, skip: set[int]) -> str:
         elif c.dep_ in ("neg", "prt", "aux", "auxpass"):
             keep.add(c.i)
         elif c.dep_ in ("dobj", "attr", "compound", "poss", "amod", "nummod"):
+            # An object after a comma of the clause is an afterthought the parser attached
+            # (", a move that raised eyebrows"), not what was done.
+            if c.i > pred.i and any(t.text == "," and t.head.i == pred.i for t in pred.doc[pred.i + 1:c.i]):
+                continue
             add(c, 6)
         elif c.dep_ == "ccomp":  # "the US said deliveries were under way"
             keep.add(c.i)
