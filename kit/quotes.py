@@ -53,7 +53,7 @@ REPORTING_VERBS: frozenset[str] = frozenset(textacy_constants.REPORTING_VERBS["e
     "reply", "conclude", "speculate", "surmise", "clarify", "specify",
     "demand", "propose", "stipulate", "concur", "complain", "protest", "repeat", "reaffirm",
     "confide", "whisper", "shout", "cry", "exclaim", "declare", "claim", "insist", "estimate",
-    "calculate", "forecast", "predict", "publish", "relay", "convey", "communicate",
+    "calculate", "forecast", "predict", "publish", "relay", "convey", "communicate", "find", "rule",
 }
 #: Verbs whose object noun phrase states a position ("criticized the policy of X"), used only
 #: with ``doc_quotes(..., objects=True)``.
@@ -355,10 +355,50 @@ def _subject(verb: Token) -> Token | None:
             return None  # an expletive or a passive subject ("it was reported"): no speaker
         if v.dep_ in ("advcl", "xcomp", "conj", "pcomp", "acl") and v.head != v:
             v = v.head if v.dep_ != "pcomp" else v.head.head
+            if v.pos_ in ("NOUN", "PROPN") and v.dep_ in ("dobj", "pobj") and v.head.pos_ == "VERB":
+                v = v.head  # "circulated a letter calling for ...": the letter's senders
             seen += 1
             continue
         return None
     return None
+
+
+#: Nouns for something that speaks for an organisation: "a TikTok spokesperson said", "according
+#: to LSEG data" - the organisation is the source.
+_MOUTHPIECES = {"spokesperson", "spokesman", "spokeswoman", "data", "figure", "report", "survey", "poll",
+                "study", "statement", "website", "filing", "document", "analysis", "estimate", "account",
+                "channel", "broadcaster", "newspaper", "outlet", "release", "communique", "communiqué"}
+
+
+def _ent_root(tok: Token) -> Token:
+    """The last token of the entity ``tok`` belongs to (the head of a multi-word name)."""
+    doc = tok.doc
+    for e in doc.ents:
+        if e.start <= tok.i < e.end:
+            return doc[e.end - 1] if not doc[e.end - 1].is_punct and doc[e.end - 1].tag_ != "POS" else e.root
+    return tok
+
+
+def _speaker_head(sp: Token) -> Token:
+    """The word that names the speaker, for resolution against mentions: a description's
+    appositive name ("Counsel for TikTok, Rónán Kennedy SC" -> Kennedy; "Shakhtar's chief
+    executive, Serhiy Kovalenko-Moroz" -> Kovalenko-Moroz), or the organisation a mouthpiece
+    speaks for ("A TikTok spokesperson" -> TikTok, "LSEG data" -> LSEG)."""
+    if sp.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or sp.pos_ == "PRON":
+        return sp
+    for c in sp.children:
+        if c.dep_ == "appos":
+            names = [t for t in c.subtree if t.ent_type_ == "PERSON"]
+            if names:
+                return _ent_root(names[-1])
+    if sp.lemma_.lower() in _MOUTHPIECES:
+        mods = [c for c in sp.children if c.dep_ in ("compound", "poss", "nmod", "amod")
+                and c.ent_type_ in ("ORG", "GPE", "NORP", "PERSON")]
+        mods += [g for c in sp.children if c.dep_ == "prep" and c.lower_ in ("of", "for", "from")
+                 for g in c.children if g.dep_ == "pobj" and g.ent_type_ in ("ORG", "GPE", "NORP", "PERSON")]
+        if mods:
+            return _ent_root(mods[0])
+    return sp
 
 
 def _name_before(verb: Token) -> Token | None:
@@ -608,7 +648,9 @@ def _chain_cue(doc: Doc, toks: list[Token], quote_spans: list[tuple[int, int]], 
             if h.dep_ == "pobj" and h.head.lower_ == "to" and h.head.head.lower_ == "according":
                 break  # the quote is the source of "according to": not its content
             if not (start <= h.idx < end) and not any(a <= h.idx < b for a, b in quote_spans):
-                direct_object = h == r.head and r.dep_ in ("dobj", "ccomp", "oprd", "xcomp")
+                # a quote-only cue ("thanked", "read") counts when the quotation follows it directly
+                direct_object = h == r.head and r.dep_ in ("dobj", "ccomp", "oprd", "xcomp") and \
+                    _text(doc)[h.idx + len(h.text):start].strip(" :,\"“‘'") == ""
                 if (_is_reporting(h) or (direct_object and h.lemma_.lower() in QUOTE_CUES)) and h.lower_ != "according":
                     sp = _subject(h)
                     if sp is not None:
@@ -752,8 +794,7 @@ def _doc_quotes(doc: Doc, art: Article, *, keep_unattributed: bool, mixed: str, 
             q.kind = "direct"
         if cue is not None and sp is not None and not q.extra.get("title"):
             sp = _resolve_relative(sp)
-            q.speaker_head = sp
-            q.speaker = _speaker_span(sp)
+            q.speaker, q.speaker_head = _speaker_span(sp), _speaker_head(sp)
             q.cue_i = cue.i
             if cue_txt:
                 q.cue, q.cue_span = cue_txt, (cue.idx, cue.idx + len(cue.text))
@@ -807,8 +848,7 @@ def _doc_quotes(doc: Doc, art: Article, *, keep_unattributed: bool, mixed: str, 
             if span is None:
                 continue
             q = _Quote(kind="indirect", start=span[0], end=span[1])
-            q.speaker_head = pobj[0]
-            q.speaker = _speaker_span(pobj[0])
+            q.speaker, q.speaker_head = _speaker_span(pobj[0]), _speaker_head(pobj[0])
             q.cue = text[tok.idx:to[0].idx + len(to[0].text)]
             q.cue_span = (tok.idx, to[0].idx + len(to[0].text))
             q.cue_i = head.i
@@ -836,8 +876,7 @@ def _doc_quotes(doc: Doc, art: Article, *, keep_unattributed: bool, mixed: str, 
             if len(rest) < 3:
                 continue
             q = _Quote(kind="indirect", start=rest[0].idx, end=rest[-1].idx + len(rest[-1].text))
-            q.speaker_head = sp
-            q.speaker = _speaker_span(sp)
+            q.speaker, q.speaker_head = _speaker_span(sp), _speaker_head(sp)
             if sp.i > tok.i:  # "as reported by X": the cue runs up to the speaker
                 q.cue_span = (sub[0].idx, q.speaker.start_char)
             else:  # "as X reported"
@@ -879,7 +918,7 @@ def _doc_quotes(doc: Doc, art: Article, *, keep_unattributed: bool, mixed: str, 
                 continue
             q = _Quote(kind="indirect", start=span[0], end=span[1])
             sp = _resolve_relative(sp)
-            q.speaker_head, q.speaker = sp, _speaker_span(sp)
+            q.speaker, q.speaker_head = _speaker_span(sp), _speaker_head(sp)
             q.cue, cs, ce = _cue_text(tok)
             q.cue_span, q.cue_i = (cs, ce), tok.i
             indirect.append(q)
@@ -899,8 +938,7 @@ def _doc_quotes(doc: Doc, art: Article, *, keep_unattributed: bool, mixed: str, 
             continue
         q = _Quote(kind="indirect", start=span[0], end=span[1])
         sp = _resolve_relative(sp)
-        q.speaker_head = sp
-        q.speaker = _speaker_span(sp)
+        q.speaker, q.speaker_head = _speaker_span(sp), _speaker_head(sp)
         q.cue, cs, ce = _cue_text(tok)
         q.cue_span = (cs, ce)
         q.cue_i = tok.i
