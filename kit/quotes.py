@@ -933,16 +933,23 @@ def _doc_quotes(doc: Doc, art: Article, *, keep_unattributed: bool, mixed: str, 
         first = min(comp[0].subtree, key=lambda t: t.i)
         if first.lower_ in ("that", "which", "who") and first.dep_ in ("dobj", "pobj", "attr", "npadvmod"):
             continue  # a relative clause misparsed as a complement ("citing projects that X needs")
-        span = _clause_content(comp[0])
-        if span is None:
-            continue
-        q = _Quote(kind="indirect", start=span[0], end=span[1])
+        # "said the system was broken and that only one in five orders was carried out": each
+        # "that"-clause is its own statement (so a quoted word in one does not swallow the other)
+        parts = [c for c in comp[0].children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and c.i > comp[0].i
+                 and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)]
+        parts += [c for c in comp[1:] if c.i > comp[0].i and c.i > tok.i
+                  and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)]
+        spans = [_clause_content(comp[0], exclude=parts)] + [_clause_content(c) for c in parts]
         sp = _resolve_relative(sp)
-        q.speaker, q.speaker_head = _speaker_span(sp), _speaker_head(sp)
-        q.cue, cs, ce = _cue_text(tok)
-        q.cue_span = (cs, ce)
-        q.cue_i = tok.i
-        indirect.append(q)
+        for span in spans:
+            if span is None:
+                continue
+            q = _Quote(kind="indirect", start=span[0], end=span[1])
+            q.speaker, q.speaker_head = _speaker_span(sp), _speaker_head(sp)
+            q.cue, cs, ce = _cue_text(tok)
+            q.cue_span = (cs, ce)
+            q.cue_i = tok.i
+            indirect.append(q)
 
     # Mixed quotes: an indirect clause holding quoted fragments is represented by its fragments
     # (as the reference annotations do); the fragments inherit its speaker and cue.
