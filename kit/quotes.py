@@ -65,9 +65,9 @@ OBJECT_REPORTING_VERBS: frozenset[str] = frozenset({
     "discuss", "applaud", "champion", "favor", "favour", "ridicule", "mock", "challenge", "repeat"})
 #: Verbs that introduce a quotation placed right next to them but report nothing on their own
 #: ("“...,” Carson continued.", "One sign read: “...”"); used only beside quote marks.
-QUOTE_CUES: frozenset[str] = frozenset({"continue", "read", "chant", "post", "begin", "go", "interrupt", "shout",
-                                        "yell", "scream", "sing", "text", "email", "muse", "sigh", "laugh",
-                                        "thank", "ask", "wonder", "finish", "conclude", "offer", "put"})
+QUOTE_CUES: frozenset[str] = frozenset({"continue", "read", "chant", "post", "interrupt", "shout", "yell",
+                                        "scream", "sing", "text", "email", "muse", "sigh", "laugh", "thank",
+                                        "ask", "wonder", "conclude"})
 #: Verbs that report only with a clause or a quote, never with a bare object NP: they never
 #: make an indirect quote from "X highlighted the progress" (an NP is not a statement).
 _NOUNS_OF_SPEECH = {"hope", "concern", "fear", "belief", "confidence", "view", "opinion", "doubt",
@@ -939,17 +939,19 @@ def _doc_quotes(doc: Doc, art: Article, *, keep_unattributed: bool, mixed: str, 
                  and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)]
         parts += [c for c in comp[1:] if c.i > comp[0].i and c.i > tok.i
                   and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)]
-        spans = [_clause_content(comp[0], exclude=parts)] + [_clause_content(c) for c in parts]
+        whole = _clause_content(comp[0])
+        if whole is None:
+            continue
         sp = _resolve_relative(sp)
-        for span in spans:
-            if span is None:
-                continue
-            q = _Quote(kind="indirect", start=span[0], end=span[1])
-            q.speaker, q.speaker_head = _speaker_span(sp), _speaker_head(sp)
-            q.cue, cs, ce = _cue_text(tok)
-            q.cue_span = (cs, ce)
-            q.cue_i = tok.i
-            indirect.append(q)
+        q = _Quote(kind="indirect", start=whole[0], end=whole[1])
+        q.speaker, q.speaker_head = _speaker_span(sp), _speaker_head(sp)
+        q.cue, cs, ce = _cue_text(tok)
+        q.cue_span = (cs, ce)
+        q.cue_i = tok.i
+        if parts:
+            q.extra["parts"] = [x for x in [_clause_content(comp[0], exclude=parts)] + [_clause_content(c) for c in parts]
+                                if x is not None]
+        indirect.append(q)
 
     # Mixed quotes: an indirect clause holding quoted fragments is represented by its fragments
     # (as the reference annotations do); the fragments inherit its speaker and cue.
@@ -968,6 +970,12 @@ def _doc_quotes(doc: Doc, art: Article, *, keep_unattributed: bool, mixed: str, 
         if any(p.start <= q.start and q.end <= p.end for p in inner):
             continue  # the reported clause is the quotation itself
         if own:
+            # the "and that ..." clauses free of this report's quoted words stand on their own
+            for a, b in q.extra.get("parts", []):
+                if not any(p.start < b and a < p.end for p in own):
+                    part = _Quote(kind="indirect", start=a, end=b, speaker=q.speaker, speaker_head=q.speaker_head,
+                                  cue=q.cue, cue_span=q.cue_span, cue_i=q.cue_i)
+                    kept.append(part)
             for p in own:
                 if p.speaker is None:
                     p.speaker, p.speaker_head, p.cue, p.cue_span = q.speaker, q.speaker_head, q.cue, q.cue_span
