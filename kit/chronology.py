@@ -31,7 +31,8 @@ from spacy.tokens import Doc, Span, Token
 from kit.corpus import Article
 
 __all__ = [
-    "TIMEX_COLUMNS", "EVENT_COLUMNS", "Resolved", "resolve", "weekday_on", "month_on", "iso_week",
+    "TIMEX_COLUMNS", "EVENT_COLUMNS", "Resolved", "resolve", "weekday_on", "month_on", "iso_week", "holiday_on",
+    "clause_tense",
     "find_timexes", "doc_timexes", "doc_event_candidates", "merge_events", "event_candidates_with_names",
     "date_disagreements",
 ]
@@ -105,7 +106,6 @@ _NUM = (r"(?:\d+(?:\.\d+)?|a couple of|a dozen|a hundred|(?:twenty|thirty|forty|
         r"nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|several|a few|few|"
         r"some|many)")
 _UNIT = r"(?:day|week|fortnight|month|year|decade|century|hour|minute)"
-_REL = r"(?:last|next|this|past|coming|previous|following|current)"
 _MOD = (r"(?:early|mid|late|earlier|later|the end of|the beginning of|the start of|the middle of|"
         r"the first half of|the second half of|the turn of)")
 _ORD = r"(?:first|second|third|fourth|1st|2nd|3rd|4th)"
@@ -412,10 +412,6 @@ def resolve(
                     res = replace(res, value=res.value[:10], kind="DATE")
                 return res
     return None
-
-
-def _tz_words(t: str) -> str:
-    return t.lower().replace(".", "").replace(",", "")
 
 
 def _h_iso(t: str, **_) -> Resolved:
