@@ -393,7 +393,7 @@ def _speaker_head(sp: Token) -> Token:
                 return _ent_root(names[-1])
     if sp.lemma_.lower() in _MOUTHPIECES:
         mods = [c for c in sp.children if c.dep_ in ("compound", "poss", "nmod", "amod")
-                and c.ent_type_ in ("ORG", "GPE", "NORP", "PERSON")]
+                and (c.ent_type_ in ("ORG", "GPE", "NORP", "PERSON") or c.pos_ == "PROPN")]
         mods += [g for c in sp.children if c.dep_ == "prep" and c.lower_ in ("of", "for", "from")
                  for g in c.children if g.dep_ == "pobj" and g.ent_type_ in ("ORG", "GPE", "NORP", "PERSON")]
         if mods:
@@ -1056,6 +1056,23 @@ def _title_window(doc: Doc, ent: Span) -> set[str]:
     return words - {"the", "a", "an", "of"}
 
 
+def _is_subject(e: Span) -> bool:
+    """Is the name a clause's subject (or the name in apposition to one)?"""
+    r = e.root
+    return r.dep_ in ("nsubj", "nsubjpass") or (r.dep_ in ("appos", "conj", "compound") and r.head.dep_ in ("nsubj", "nsubjpass"))
+
+
+def _org_mod(tok: Token) -> Span | None:
+    """The organisation a noun is "of": "A TikTok spokesperson" -> TikTok."""
+    for c in tok.children:
+        if c.dep_ in ("compound", "poss", "nmod") and (c.ent_type_ in ("ORG", "GPE", "NORP") or c.pos_ == "PROPN"):
+            for e in tok.doc.ents:
+                if e.start <= c.i < e.end:
+                    return e
+            return tok.doc[c.i:c.i + 1]
+    return None
+
+
 def _titled_tokens(doc: Doc, ents: list[Span]) -> set[int]:
     """Token indices of the titles standing next to names ("Russian Foreign Minister" in
     "Russian Foreign Minister Sergei Lavrov", "the minister" in "Lavrov, the minister,")."""
@@ -1097,7 +1114,10 @@ def _antecedents(doc: Doc, q: _Quote, quote_spans: list[tuple[int, int]]) -> tup
     preceding = sorted([e for e in ents if e.start_char < sp.start_char], key=lambda e: -e.start_char)
     if head.pos_ == "PRON":
         if low in _PRONOUNS_PERSON:
-            return "pronoun", preceding
+            # a pronoun subject continues the last person who was a subject ("Lagarde said ...
+            # Holzmann's term ends in August, she noted" is Lagarde, not the possessive Holzmann)
+            subj = [e for e in preceding if _is_subject(e)]
+            return "pronoun", subj + [e for e in preceding if e not in subj]
         if low in _PRONOUNS_GROUP:
             groups = sorted([e for e in doc.ents if e.label_ in ("ORG", "GPE", "NORP") and e.start_char < sp.start_char
                              and not any(a <= e.start_char < b for a, b in quote_spans)], key=lambda e: -e.start_char)
@@ -1118,7 +1138,8 @@ def _antecedents(doc: Doc, q: _Quote, quote_spans: list[tuple[int, int]]) -> tup
             if t.lemma_.lower() == head.lemma_.lower() and t.i not in titled and \
                     any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in t.children) and \
                     not any(a <= t.idx < b for a, b in quote_spans):
-                return "anonymous", []
+                org = _org_mod(t)  # "A TikTok spokesperson said ... The spokesperson added": TikTok
+                return ("org_role", [org]) if org is not None and head.lower_ in _MOUTHPIECES else ("anonymous", [])
         # A role: the name the text equates with the role's title words, else the nearest name.
         scored = []
         for e in ents:
@@ -1129,6 +1150,18 @@ def _antecedents(doc: Doc, q: _Quote, quote_spans: list[tuple[int, int]]) -> tup
         titled = [e for _, _, e in scored]
         rest = [e for e in preceding if e not in titled]
         return "role", titled + rest
+    det = [c.lower_ for c in head.children if c.dep_ == "det"]
+    if head.pos_ == "NOUN" and head.ent_type_ == "" and det[:1] == ["the"] and head.tag_ == "NN":
+        if head.lemma_.lower() in _ORG_WORDS:
+            # "the central bank" after "the European Central Bank": the nearest organisation
+            # whose name has that word
+            orgs = sorted((e for e in doc.ents if e.label_ in ("ORG", "GPE", "NORP") and e.start_char < sp.start_char
+                           and head.lower_ in e.text.lower()), key=lambda e: -e.start_char)
+            return "org_role", orgs
+        if re.search(r"(?:er|or|ist|ian|ant|ent)$", head.lower_) and head.lemma_.lower() not in _MOUTHPIECES | _SPEECH_NOUNS:
+            # "the midfielder", "the economist": a person described by what they do
+            subj = [e for e in preceding if _is_subject(e)]
+            return "role", subj + [e for e in preceding if e not in subj]
     return "name", []
 
 
@@ -1233,8 +1266,8 @@ def resolve(quotes: pd.DataFrame, mentions: pd.DataFrame, entities: pd.DataFrame
                 # a name covering the head beats a role description around it; then the longest
                 hits.sort(key=lambda x: (x[4] != "role", x[1] - x[0]), reverse=True)
                 name = hits[0][2]
-        if not name and kind in ("pronoun", "role", "transcript"):
-            want = {"PERSON"}
+        if not name and kind in ("pronoun", "role", "transcript", "org_role"):
+            want = {"ORG", "GPE", "NORP"} if kind == "org_role" else {"PERSON"}
             pron = str(r.speaker_text).strip().lower()
             if kind == "pronoun" and pron in _PRONOUNS_GROUP:
                 want = {"ORG", "GPE", "NORP"}
