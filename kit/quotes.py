@@ -240,8 +240,10 @@ def pair_marks(text: str, *, max_paragraphs: int = 6) -> list[tuple[int, int]]:
                     if opening and not closing and family == "double":
                         pending = m.pos
                     continue
-                if m.glyph == "neutral" and closing and not opening:
+                nxt = text[m.pos + 1:m.pos + 2]
+                if m.glyph == "neutral" and closing and not opening and not (nxt.isalnum() and text[m.pos - 1] in ".!?:;,"):
                     continue  # a straight mark glued to the end of a word: stray / apostrophe
+                # (but `carried out."This is ...` opens a quote glued to the sentence before)
                 pending = m.pos
     pairs.sort()
     # Drop pairs nested in another pair (single quotes inside a double quote and vice versa).
@@ -365,7 +367,7 @@ def _subject(verb: Token) -> Token | None:
 
 #: Nouns for something that speaks for an organisation: "a TikTok spokesperson said", "according
 #: to LSEG data" - the organisation is the source.
-_MOUTHPIECES = {"spokesperson", "spokesman", "spokeswoman", "data", "figure", "report", "survey", "poll",
+_MOUTHPIECES = {"spokesperson", "spokesman", "spokeswoman", "data", "datum", "figure", "report", "survey", "poll",
                 "study", "statement", "website", "filing", "document", "analysis", "estimate", "account",
                 "channel", "broadcaster", "newspaper", "outlet", "release", "communique", "communiqué"}
 
@@ -457,12 +459,13 @@ def _cue_text(verb: Token) -> tuple[str, int, int]:
     return _text(verb.doc)[s:e], s, e
 
 
-def _clause_content(root: Token, *, exclude: Iterable[Token] = ()) -> tuple[int, int] | None:
-    """Character span of a clause's subtree, without a leading "that" and edge punctuation."""
+def _clause_content(root: Token, *, exclude: Iterable[Token] = (), extra: Iterable[Token] = ()) -> tuple[int, int] | None:
+    """Character span of a clause's subtree (with the subtrees of ``extra`` roots), without a
+    leading "that" and edge punctuation."""
     ex: set[int] = set()
     for t in exclude:
         ex.update(x.i for x in t.subtree)
-    toks = [t for t in root.subtree if t.i not in ex]
+    toks = [t for t in root.subtree if t.i not in ex] + [t for r in extra for t in r.subtree if t.i not in ex]
     if not toks:
         return None
     toks.sort(key=lambda t: t.i)
@@ -935,11 +938,19 @@ def _doc_quotes(doc: Doc, art: Article, *, keep_unattributed: bool, mixed: str, 
             continue  # a relative clause misparsed as a complement ("citing projects that X needs")
         # "said the system was broken and that only one in five orders was carried out": each
         # "that"-clause is its own statement (so a quoted word in one does not swallow the other)
-        parts = [c for c in comp[0].children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and c.i > comp[0].i
+        # a second complement starting right where the first ends, with no "that" of its own, is
+        # the same statement split by the parser ("had moved quickly once it became clear |
+        # Shevchuk wanted to come")
+        roots = [comp[0]]
+        for c in comp[1:]:
+            if c.i > comp[0].i and min(t.i for t in c.subtree) == max(t.i for r in roots for t in r.subtree) + 1 \
+                    and not any(m.dep_ == "mark" for m in c.children):
+                roots.append(c)
+        parts = [c for r in roots for c in r.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and c.i > r.i
                  and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)]
-        parts += [c for c in comp[1:] if c.i > comp[0].i and c.i > tok.i
+        parts += [c for c in comp[1:] if c.i > comp[0].i and c.i > tok.i and c not in roots
                   and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)]
-        whole = _clause_content(comp[0])
+        whole = _clause_content(comp[0], extra=roots[1:])
         if whole is None:
             continue
         sp = _resolve_relative(sp)
@@ -1109,8 +1120,10 @@ def _antecedents(doc: Doc, q: _Quote, quote_spans: list[tuple[int, int]]) -> tup
         named.sort(key=lambda e: (e.start_char > sp.start_char, abs(e.start_char - sp.start_char)))
         return "transcript", named
     words = {t.lower_ for t in sp if not t.is_punct} - {"the", "a", "an", "his", "her", "its", "their"}
+    # never a name inside a quotation, the speaker phrase itself or the very content reported
     ents = [e for e in _person_ents(doc)
-            if not any(a <= e.start_char < b for a, b in quote_spans) and not (e.start_char < sp.end_char and sp.start_char < e.end_char)]
+            if not any(a <= e.start_char < b for a, b in quote_spans) and not (e.start_char < sp.end_char and sp.start_char < e.end_char)
+            and not (q.start <= e.start_char < q.end)]
     preceding = sorted([e for e in ents if e.start_char < sp.start_char], key=lambda e: -e.start_char)
     if head.pos_ == "PRON":
         if low in _PRONOUNS_PERSON:
@@ -1260,8 +1273,12 @@ def resolve(quotes: pd.DataFrame, mentions: pd.DataFrame, entities: pd.DataFrame
         hs, he = int(getattr(r, "speaker_head_start", -1)), int(getattr(r, "speaker_head_end", -1))
         kind = getattr(r, "speaker_kind", "name")
         if hs >= 0 and kind != "transcript":
+            # for an organisation role ("the spokesperson" of TikTok) the article's own antecedent
+            # beats a role mention, which names people
             hits = [x for x in covering(r.doc_id, hs, he) if x[3] in _SPEAKER_LABELS or x[4] in _SPEAKER_LABELS
                     or x[4] == "role"]
+            if kind == "org_role":
+                hits = [x for x in hits if x[4] != "role"]
             if hits:
                 # a name covering the head beats a role description around it; then the longest
                 hits.sort(key=lambda x: (x[4] != "role", x[1] - x[0]), reverse=True)
