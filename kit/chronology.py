@@ -899,6 +899,10 @@ def clause_tense(tok: Token) -> str:
         # "in November, where plans ... will be discussed": a clause on the date itself speaks for it.
         if c.dep_ == "relcl" and {a.lower_ for a in c.children if a.dep_ in ("aux", "auxpass")} & _FUTURE_AUX:
             return "future"
+    if tok.dep_ in ("dobj", "nsubj", "nsubjpass", "attr", "appos", "dative"):
+        # The date is an argument ("set Nov. 10 as the deadline"), not an adverbial: the verb's
+        # tense places the setting, not the date.
+        return "unknown"
     seen = 0
     cur = tok
     indirect = False
@@ -949,6 +953,19 @@ def clause_tense(tok: Token) -> str:
             return "unknown"
         cur = cur.head
     return "unknown"
+
+
+def _deadline(tok: Token) -> bool:
+    """ "has been postponed until Saturday", "is open until Friday": a date after "until" in a
+    present or present-perfect clause lies ahead, even though the perfect reads as past."""
+    prep = tok.head
+    if prep.lower_ not in ("until", "till", "untill") or prep.i == tok.i:
+        return False
+    verb = prep.head
+    if verb.pos_ not in ("VERB", "AUX", "ADJ"):
+        return False
+    auxes = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
+    return bool(auxes & {"has", "have", "is", "are", "am", "'s", "'re"}) or verb.tag_ in ("VBZ", "VBP")
 
 
 @dataclass
@@ -1073,6 +1090,8 @@ def find_timexes(
         core = text[core_s:core_e]
         span = doc.char_span(core_s, core_e, alignment_mode="expand")
         tense = clause_tense(span.root) if span is not None else "unknown"
+        if span is not None and tense in ("past", "present") and _deadline(span.root):
+            tense = "future"
         res = resolve(core, anchor=anchor, tense=tense, previous=previous, part_of_day=part_of_day)
         if res is None and c.source == "spacy":
             res = _spacy_fallback(core, anchor=anchor, use_dateparser=use_dateparser)

@@ -378,3 +378,16 @@ def test_chronology_figures(seeds_tables):
     assert any(t.name == "published" for t in ranges.data)
     empty = kp.event_timeline(ev.iloc[0:0])
     assert not empty.data
+
+
+@pytest.mark.parametrize(("sentence", "published", "text", "value"), [
+    ("The qualifier has been postponed until Saturday because of snow.", "2013-03-22", "until Saturday", "2013-03-23"),
+    ("The minister arrived on Saturday.", "2013-03-22", "on Saturday", "2013-03-16"),
+    ("The minister will arrive on Saturday.", "2013-03-22", "on Saturday", "2013-03-23"),
+    ("Prices will rise when the law kicks in next year.", "2013-03-22", "next year", "2014"),
+])
+def test_tense_from_the_parse(sentence, published, text, value):
+    from kit.nlp import load_pipeline
+
+    rows = find_timexes(load_pipeline()(sentence), published=pd.Timestamp(published))
+    assert [(r["text"], r["value"]) for r in rows] == [(text, value)]
