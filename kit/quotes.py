@@ -178,6 +178,18 @@ def _plural_possessive(text: str, m: Mark, later: list[Mark]) -> bool:
     return False
 
 
+def _closer_follows(text: str, m: Mark, later: list[Mark]) -> bool:
+    """A straight mark after a full stop whose next mark in the paragraph can only close:
+    `anyone." This is ... something," she said` (a repair put the space after the mark)."""
+    if text[m.pos - 1:m.pos] not in (".", "!", "?") or not later:
+        return False
+    x = later[0]
+    if "\n" in text[m.pos:x.pos] or x.glyph == "open":
+        return False
+    opening, closing = _context(text, x.pos)
+    return closing and not opening
+
+
 def pair_marks(text: str, *, max_paragraphs: int = 6) -> list[tuple[int, int]]:
     """Pair quote marks into ``(open, close)`` offsets of ``text``; the content is ``text[open+1:close]``.
 
@@ -241,7 +253,8 @@ def pair_marks(text: str, *, max_paragraphs: int = 6) -> list[tuple[int, int]]:
                         pending = m.pos
                     continue
                 nxt = text[m.pos + 1:m.pos + 2]
-                if m.glyph == "neutral" and closing and not opening and not (nxt.isalnum() and text[m.pos - 1] in ".!?:;,"):
+                if m.glyph == "neutral" and closing and not opening and not (nxt.isalnum() and text[m.pos - 1] in ".!?:;,") \
+                        and not _closer_follows(text, m, fam[k + 1:]):
                     continue  # a straight mark glued to the end of a word: stray / apostrophe
                 # (but `carried out."This is ...` opens a quote glued to the sentence before)
                 pending = m.pos
@@ -936,6 +949,9 @@ def _doc_quotes(doc: Doc, art: Article, *, keep_unattributed: bool, mixed: str, 
         first = min(comp[0].subtree, key=lambda t: t.i)
         if first.lower_ in ("that", "which", "who") and first.dep_ in ("dobj", "pobj", "attr", "npadvmod"):
             continue  # a relative clause misparsed as a complement ("citing projects that X needs")
+        if tok.lemma_.lower() in ("ask", "wonder", "inquire", "enquire") and first.lower_ in ("whether", "if", "why", "how",
+                                                                                            "what", "when", "where", "who"):
+            continue  # "Asked whether the bank was nearing ...": a question put to someone, not a statement
         # "said the system was broken and that only one in five orders was carried out": each
         # "that"-clause is its own statement (so a quoted word in one does not swallow the other)
         # a second complement starting right where the first ends, with no "that" of its own, is

@@ -182,6 +182,43 @@ def test_parenthetical_report_keeps_the_longer_side_of_the_clause() -> None:
         ["indirect", "celebrated several of his heroes including Chuck Berry", "Mr. Bush", "said"]]
 
 
+def test_glued_straight_mark_after_a_full_stop_opens_a_quote() -> None:
+    df = quotes_of('Mette Lindholm said the old system no longer worked for anyone.'
+                   '"This is about making the rules mean something," she said.')
+    r = row(df, "This is about making the rules mean something,")
+    assert (r.kind, r.speaker_text, r.speaker_ref_text) == ("direct", "she", "Mette Lindholm")
+
+
+@pytest.mark.parametrize(("body", "quote", "core"), [
+    # a spokesperson or a data set speaks for its organisation
+    ("A Meta spokesperson said the company was “disappointed” by the ruling.", "disappointed", "Meta"),
+    ("Markets now price in one more rate cut by July, according to Refinitiv data.",
+     "Markets now price in one more rate cut by July", "Refinitiv"),
+    # a description with a name in apposition is that person
+    ("Counsel for Meta, John Smith, argued that the penalty was out of step with earlier decisions.",
+     "the penalty was out of step with earlier decisions", "John Smith"),
+])
+def test_speaker_head_is_the_name_behind_the_description(body: str, quote: str, core: str) -> None:
+    assert row(quotes_of(body), quote).speaker_core_text == core
+
+
+def test_organisation_role_and_pronoun_after_a_possessive_name() -> None:
+    df = quotes_of("The European Central Bank cut rates again on Thursday. According to the central bank, "
+                   "uncertainty was likely to weigh on business investment. Christine Lagarde said the decision was "
+                   "unanimous. Robert Holzmann's term at the Austrian National Bank ends in August, she noted.")
+    assert row(df, "uncertainty was likely to weigh on business investment")[["speaker_kind", "speaker_ref_text"]].tolist() \
+        == ["org_role", "The European Central Bank"]
+    assert row(df, "Robert Holzmann's term at the Austrian National Bank ends in August").speaker_ref_text == \
+        "Christine Lagarde"
+
+
+def test_complement_split_by_the_parser_is_one_statement_and_questions_are_not_statements() -> None:
+    df = quotes_of("Oduya said the club had moved quickly once it became clear Shevchuk wanted to come to England. "
+                   "Asked whether the bank was nearing the end of its cycle, Lagarde said it was too early to tell.")
+    assert "the club had moved quickly once it became clear Shevchuk wanted to come to England" in set(df["quote"])
+    assert not any(q.startswith("whether") for q in df["quote"])
+
+
 def test_content_excludes_speaker_and_cue() -> None:
     df = quotes_of("Lavrov emphasized that discussions on energy supply would take place in November.")
     r = row(df, "discussions on energy supply would take place in November")
