@@ -1191,6 +1191,9 @@ def _antecedents(doc: Doc, q: _Quote, quote_spans: list[tuple[int, int]]) -> tup
             # "the midfielder", "the economist": a person described by what they do
             subj = [e for e in preceding if _is_subject(e)]
             return "role", subj + [e for e in preceding if e not in subj]
+    if head.pos_ == "NOUN" and head.ent_type_ == "":
+        # "Critics said", "the report said": a description, not a name - never named after itself
+        return ("group" if head.tag_ in ("NNS", "NNPS") else "description"), []
     return "name", []
 
 
