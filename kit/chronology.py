@@ -556,7 +556,12 @@ def _h_mod_rel(t: str, *, anchor: date | None, **_) -> Resolved | None:
         return _unresolved(granularity=unit, mod=mod)
     k = -1 if re.search(r"\blast\b", low) else 1 if re.search(r"\bnext\b", low) else 0
     v, a, b, g = _unit_range(unit, _step(unit, anchor, k))
-    if unit != "week":
+    word = re.match(r"(earlier|later) this\b", low)
+    if word and a < anchor < b:
+        # "earlier this week" is the part of the week before publication, "later this year" the
+        # part after it: the date the article is written splits the unit, not its thirds.
+        a, b = (a, anchor - timedelta(days=1)) if word.group(1) == "earlier" else (anchor + timedelta(days=1), b)
+    elif unit != "week":
         a, b, mod = _narrow(a, b, mod)
     elif mod == "START":
         b = a + timedelta(days=2)
@@ -709,8 +714,12 @@ def _h_offset(t: str, *, anchor: date | None, previous: list[Resolved], **_) -> 
     else:
         ref = base.start
     d = _step(unit, ref, sign * n)
-    # "a decade ago" names a year (1989), not the decade it falls in.
-    v, a, b, g = _unit_range("year" if unit in ("decade", "century") else unit, d)
+    # "a decade ago" names a year (1989), not the decade it falls in; "a week ago" counted from a
+    # day (publication, or a dated day) names that day seven days back, not the calendar week.
+    # ("the week before" stays the calendar week).
+    day_based = m is not None and (base is None or base.granularity == "day")
+    v, a, b, g = _unit_range("year" if unit in ("decade", "century") else
+                             "day" if unit == "week" and day_based else unit, d)
     return Resolved(v, a, b, anchor=basis, granularity=g, base=ref if base is not None else None,
                     mod="APPROX" if approx else "")
 
@@ -876,7 +885,9 @@ _HANDLERS = {
 
 # ============================================================================ finder (parsed docs)
 
-_PREPS = {"in", "on", "at", "since", "until", "till", "during", "by", "from", "through", "throughout"}
+# Prepositions a news timex takes into its span (the gold convention: "on Thursday", "since last
+# June"); "by July" and "until this morning" are deadlines and limits around the date, left out.
+_PREPS = {"in", "on", "at", "since"}
 _FUTURE_AUX = {"will", "shall", "'ll", "wo", "would", "going"}
 _FUTURE_ADJ = {"upcoming", "forthcoming", "planned", "scheduled", "proposed", "expected", "future", "coming",
                "next", "impending", "prospective"}
@@ -1029,6 +1040,8 @@ def _context_ok(doc: Doc, c: _Cand, ent_chars: set[int]) -> bool:
             return False  # "2000 troops"
         return prev is not None and prev.lower_ in _YEAR_CUES
     if c.name == "season":
+        if re.match(r"(?:last|this|next) ", doc.text[c.start:c.end], re.I):
+            return True  # "this autumn": the determiner makes the season a date
         return prev is not None and prev.lower_ in (_YEAR_CUES | {"last", "next", "this"}) and span.root.pos_ == "NOUN"
     return span.root.pos_ in ("NOUN", "PROPN", "NUM", "ADJ")
 
@@ -1083,6 +1096,7 @@ def find_timexes(
     rows: list[dict] = []
     previous: list[Resolved] = []
     spans: list[tuple[Resolved, tuple[int, int]]] = []
+    quoted = _quoted(text)
     for c in _candidate_spans(doc, ranges=not timeml):
         core_s, core_e = _extend(text, c.start, c.end, with_preposition=False)
         if core_e <= core_s:
@@ -1100,7 +1114,10 @@ def find_timexes(
         base_span = None
         if res.anchor == "previous" and res.base is not None:
             base_span = next((sp for r0, sp in reversed(spans) if r0.start == res.base), None)
-        if res.start is not None and res.kind in _DATE_KINDS:
+        # "Today" or "on Monday" inside quoted speech counts from the day the speaker spoke, which
+        # the narration need not share: "a day earlier" in the narration chains from its own dates.
+        speech_relative = quoted[c.start] and res.anchor == "published" and c.name in ("deictic", "weekday")
+        if res.start is not None and res.kind in _DATE_KINDS and not speech_relative:
             previous.append(res)
             spans.append((res, _extend(text, c.start, c.end, with_preposition=with_preposition)))
         rel = re.fullmatch(rf"((?:almost|nearly|about|around|some|roughly|just|more than|less than|over) )?"
@@ -1119,6 +1136,23 @@ def find_timexes(
                      "type": res.kind, "granularity": res.granularity, "mod": res.mod, "tense": tense,
                      "source": c.source, "base": res.base, "base_span": base_span})
     return rows
+
+
+def _quoted(text: str) -> bytearray:
+    """1 for each character of ``text`` inside quotation marks (curly pairs, or straight marks
+    paired within a paragraph; a paragraph boundary closes an open quote)."""
+    marks = bytearray(len(text) + 1)
+    pos = 0
+    for para in text.split("\n"):
+        open_at = None
+        for i, ch in enumerate(para):
+            if ch == "\u201c" or (ch == '"' and open_at is None):
+                open_at = i
+            elif (ch == "\u201d" or ch == '"') and open_at is not None:
+                marks[pos + open_at:pos + i] = b"\x01" * (i - open_at)
+                open_at = None
+        pos += len(para) + 1
+    return marks
 
 
 def _spacy_fallback(text: str, *, anchor: date | None, use_dateparser: bool) -> Resolved | None:
