@@ -1234,7 +1234,8 @@ _EVENT_NOUNS = {"meeting", "summit", "visit", "trip", "talks", "talk", "conferen
                 "delivery", "negotiations", "exercise", "exercises", "test", "parade", "commission", "forum"}
 CANDIDATE_COLUMNS = ["doc_id", "sent_start", "sent_end", "timex_start", "timex_end", "timex_text", "value",
                      "date_start", "date_end", "predicate", "event", "participant_texts",
-                     "participant_spans", "evidence"]
+                     "participant_spans", "evidence", "subject_span", "protagonist"]
+_PERSONAL = {"he", "she", "him", "her"}
 
 
 def _predicate(doc: Doc, span: Span) -> Token:
@@ -1349,10 +1350,50 @@ def _title_modifier(ent: Span) -> bool:
     return False
 
 
+def _describes_noun(ent: Span) -> bool:
+    """A nationality that only describes a thing ("German yields", "the Irish regulator", "a
+    European court"): an adjective or compound on a common noun, not someone taking part."""
+    if ent.label_ != "NORP":
+        return False
+    root = ent.root
+    return root.dep_ in ("amod", "compound", "nmod") and root.head.pos_ == "NOUN"
+
+
+def _subject(pred: Token) -> Token | None:
+    """The subject of the predicate's clause, or of the clause it hangs from ("He called the cut
+    and had warned ...": "He" also warned; "the 22-year-old expected to undergo")."""
+    cur = pred
+    for _ in range(5):
+        subj = [c for c in cur.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subj:
+            return subj[0]
+        if cur.dep_ not in ("conj", "xcomp", "advcl", "acl", "ccomp", "relcl", "pcomp") or cur.head.i == cur.i:
+            return None
+        cur = cur.head
+    return None
+
+
+def _antecedent(doc: Doc, pron: Token) -> Span | None:
+    """The person a "he"/"she" stands for: the nearest PERSON named before it (as the quotes
+    stage resolves speakers)."""
+    best = None
+    for e in doc.ents:
+        if e.start >= pron.i:
+            break
+        if e.label_ == "PERSON":
+            best = e
+    return best
+
+
 def doc_event_candidates(doc: Doc, art: Article, timexes: pd.DataFrame) -> pd.DataFrame:
-    """Dated happenings of one article before merging: one row per resolved DATE/TIME timex in
-    a sentence with a predicate and at least one participant mention (PERSON, ORG, GPE, NORP,
-    LOC, FAC, EVENT; raw offsets, so canonical names can be looked up later)."""
+    """Dated happenings of one article before merging: one row per resolved DATE/TIME timex
+    governed by a verb or an event noun. Participants are the named mentions (PERSON, ORG, GPE,
+    NORP, LOC, FAC, EVENT; raw offsets, so canonical names can be looked up later) of the
+    predicate's clause, else of the sentence, less nationalities that only describe a thing;
+    ``subject_span`` is the subject's span (a "he"/"she" resolved to the person named before it),
+    so a name the parser missed is still found in the mentions table; ``protagonist`` marks a
+    happening with no name of its own ("The case returns to court in mid-June", "the next
+    meeting"), which belongs to the article's main entity."""
     rows = []
     if timexes is None or not len(timexes):
         return pd.DataFrame(columns=CANDIDATE_COLUMNS)
@@ -1366,13 +1407,40 @@ def doc_event_candidates(doc: Doc, art: Article, timexes: pd.DataFrame) -> pd.Da
             continue
         sent = span.sent
         pred = _predicate(doc, span)
+        if pred.pos_ not in ("VERB", "AUX", "NOUN"):
+            continue  # a dateline ("FRANKFURT, March 6 (Reuters) -") dates the article, not a happening
         # Participants: named mentions in the predicate's clause, else in the whole sentence.
         scope = {t.i for t in pred.subtree} if pred.pos_ in ("VERB", "AUX") else {t.i for t in pred.head.subtree}
         scope |= _borrowed_subject(pred)
-        ents = [e for e in sent.ents if e.label_ in _PARTICIPANT_LABELS and not _title_modifier(e)]
+        ents = [e for e in sent.ents if e.label_ in _PARTICIPANT_LABELS and not _title_modifier(e)
+                and not _describes_noun(e)]
         inside = [e for e in ents if e.root.i in scope]
         chosen = inside or ents
-        if not chosen:
+        subj = _subject(pred) if pred.pos_ in ("VERB", "AUX") else None
+        subject_span = None
+        described = False  # a subject that is a definite description naming no one ("the quake")
+        if subj is not None and not span.start <= subj.i < span.end:
+            sub_ents = [e for e in ents if subj.left_edge.i <= e.root.i <= subj.i]
+            age = re.fullmatch(r"\d+-year-old", doc[subj.left_edge.i + 1:subj.i + 1].text.replace(" ", "")
+                               if subj.left_edge.i < subj.i else "")
+            if subj.lower_ in _PERSONAL or (age and subj.left_edge.lower_ == "the"):
+                # "he", "she", "the 22-year-old": the person named last before it
+                ante = _antecedent(doc, subj)
+                if ante is not None and not any(e.start == ante.start for e in chosen):
+                    chosen = [ante, *chosen]
+            elif subj.tag_ not in ("PRP", "WP", "WDT", "EX"):
+                described = (not sub_ents and subj.pos_ == "NOUN"
+                             and any(c.dep_ == "det" and c.lower_ == "the" for c in subj.children))
+                toks = [t for t in subj.subtree if t.dep_ not in ("relcl", "acl", "appos", "punct", "prep")
+                        or t.i == subj.i]
+                lo = min(t.idx for t in toks)
+                hi = subj.idx + len(subj.text)
+                subject_span = tuple(int(x) for x in art.view.span_to_raw(lo, hi))
+        # An event noun with no name on it ("the next meeting") and a clause naming no one
+        # ("The case returns to court") are the article's own story: its main entity takes part.
+        bare_noun = pred.pos_ == "NOUN" and not any(e.root.i in {t.i for t in pred.subtree} for e in ents)
+        protagonist = not chosen or bare_noun or described
+        if not chosen and subject_span is None and not protagonist:
             continue
         spans, texts = [], []
         for e in chosen:
@@ -1385,7 +1453,8 @@ def doc_event_candidates(doc: Doc, art: Article, timexes: pd.DataFrame) -> pd.Da
                      "timex_end": int(r.end_char), "timex_text": r.text, "value": r.value,
                      "date_start": r.date_start, "date_end": r.date_end, "predicate": pred.lemma_.lower(),
                      "event": _describe(pred, skip) or pred.text, "participant_texts": texts,
-                     "participant_spans": spans, "evidence": f"{art.doc_id}:{ss}-{se}"})
+                     "participant_spans": spans, "evidence": f"{art.doc_id}:{ss}-{se}",
+                     "subject_span": subject_span, "protagonist": protagonist})
     return pd.DataFrame(rows, columns=CANDIDATE_COLUMNS)
 
 
@@ -1405,10 +1474,41 @@ def event_candidates_with_names(candidates: pd.DataFrame, mentions: pd.DataFrame
                 by_doc.setdefault(doc_id, []).append((int(s), int(e), ent, lab))
                 if lab == "GPE":
                     places.setdefault(str(txt).strip(), ent)
+    # The article's main entity: the one it names most often (a nationality never is).
+    main: dict[str, tuple[int, int, str]] = {}
+    for doc_id, ms in by_doc.items():
+        counts: dict[str, int] = {}
+        first: dict[str, tuple[int, int, str]] = {}
+        for s, e, ent, lab in ms:
+            if lab in ("PERSON", "ORG", "GPE", "LOC"):
+                counts[ent] = counts.get(ent, 0) + 1
+                first.setdefault(ent, (s, e, ent))
+        if counts:
+            main[doc_id] = first[max(counts, key=lambda k: (counts[k], -first[k][0]))]
+    n = len(cands)
+    subj_col = cands["subject_span"] if "subject_span" in cands.columns else pd.Series([None] * n, index=cands.index)
+    prot_col = cands["protagonist"] if "protagonist" in cands.columns else pd.Series([False] * n, index=cands.index)
     names_col, strong_col = [], []
-    for doc_id, spans, texts in zip(cands["doc_id"], cands["participant_spans"], cands["participant_texts"], strict=False):
+    for doc_id, spans, texts, subj, prot in zip(cands["doc_id"], cands["participant_spans"],
+                                                 cands["participant_texts"], subj_col, prot_col, strict=False):
         names: list[str] = []
         strong: list[str] = []
+        spans, texts = list(spans), list(texts)
+        if subj is not None and not (isinstance(subj, float) and pd.isna(subj)):
+            # A subject the parser left unnamed ("Isabel Schnabel", "the 22-year-old") is the
+            # mention the entity stage found there (the longest one overlapping it).
+            ss, se = int(subj[0]), int(subj[1])
+            hits = [(me - ms, ms, me, ent) for ms, me, ent, lab in by_doc.get(doc_id, [])
+                    if ms < se and me > ss and lab != "NORP"]
+            if hits:
+                _, ms, me, ent = max(hits)
+                if not any(min(e, me) > max(s, ms) for s, e in spans):
+                    spans.insert(0, (ms, me))
+                    texts.insert(0, ent)
+        if prot and doc_id in main:
+            ms, me, ent = main[doc_id]
+            spans.append((ms, me))
+            texts.append(ent)
         for (s, e), t in zip(spans, texts, strict=False):
             hits = [(min(e, me) - max(s, ms), ent, lab) for ms, me, ent, lab in by_doc.get(doc_id, [])
                     if min(e, me) > max(s, ms)]
