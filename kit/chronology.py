@@ -1236,6 +1236,10 @@ CANDIDATE_COLUMNS = ["doc_id", "sent_start", "sent_end", "timex_start", "timex_e
                      "date_start", "date_end", "predicate", "event", "participant_texts",
                      "participant_spans", "evidence", "subject_span", "protagonist"]
 _PERSONAL = {"he", "she", "him", "her"}
+# A wire dateline opening a paragraph ("FRANKFURT, March 6 (Reuters) -", "KATHMANDU, Nepal (AP) —"):
+# it dates and places the report, so neither its date nor its names make a happening.
+_DATELINE = re.compile(r"(?m)^[A-Z][A-Z .'\u2019-]{2,40}(?:,[^()\n\u2013\u2014]{0,30})?[ \t]*"
+                       r"(?:\([^)\n]{1,40}\))?[ \t]*[-\u2013\u2014]{1,2}[ \t]+")
 
 
 def _predicate(doc: Doc, span: Span) -> Token:
@@ -1286,6 +1290,8 @@ def _describe(pred: Token, skip: set[int]) -> str:
                 keep.add(head.i)
                 keep.update(t.i for t in head.children if t.dep_ in ("compound", "flat") and t.i not in skip)
                 keep.update(t.i for t in head.lefts if t.dep_ == "compound")
+                if pred.i - head.left_edge.i <= 8:  # "a four-year inquiry that began": the whole noun phrase
+                    keep.update(t.i for t in head.subtree if t.i <= head.i and t.i not in skip)
             else:
                 add(c, 6)
             has_subj = True
@@ -1317,6 +1323,22 @@ def _describe(pred: Token, skip: set[int]) -> str:
                   for i, t in enumerate(words))
     out = re.sub(r"\s+", " ", out)
     return out.strip(" ,.;:\u201c\u201d\"")
+
+
+def _event_text(pred: Token, skip: set[int], doc: Doc) -> str:
+    """The description of a candidate: an event noun that is what a verb did or undid ("ended a
+    strike", "reached an agreement") is told through that verb; a "he"/"she" subject is named
+    ("Maria Jansen had warned ..."); a possessive cut from its date ("Today's decision") loses its "'s"."""
+    head = pred
+    if pred.pos_ == "NOUN" and pred.dep_ in ("dobj", "nsubjpass") and pred.head.pos_ == "VERB":
+        head = pred.head
+    text = _describe(head, skip) or pred.text
+    subj = _subject(head) if head.pos_ in ("VERB", "AUX") else None
+    if subj is not None and subj.lower_ in ("he", "she") and text.lower().startswith(subj.lower_ + " "):
+        ante = _antecedent(doc, subj)
+        if ante is not None:
+            text = ante.text + text[len(subj.text):]
+    return re.sub(r"^['\u2019]s\s+", "", text)
 
 
 def _borrowed_subject(pred: Token) -> set[int]:
@@ -1400,10 +1422,12 @@ def doc_event_candidates(doc: Doc, art: Article, timexes: pd.DataFrame) -> pd.Da
     tx = timexes[timexes["date_start"].notna()]
     if "type" in tx.columns:
         tx = tx[tx["type"].isin(_DATE_KINDS)]
+    datelines = [m.span() for m in _DATELINE.finditer(doc.text)]
+    in_dateline = {t.i for t in doc if any(a <= t.idx < b for a, b in datelines)}
     for r in tx.itertuples(index=False):
         cs, ce = int(r.clean_start), int(r.clean_end)
         span = doc.char_span(cs, ce, alignment_mode="expand")
-        if span is None:
+        if span is None or span.start in in_dateline:
             continue
         sent = span.sent
         pred = _predicate(doc, span)
@@ -1413,7 +1437,7 @@ def doc_event_candidates(doc: Doc, art: Article, timexes: pd.DataFrame) -> pd.Da
         scope = {t.i for t in pred.subtree} if pred.pos_ in ("VERB", "AUX") else {t.i for t in pred.head.subtree}
         scope |= _borrowed_subject(pred)
         ents = [e for e in sent.ents if e.label_ in _PARTICIPANT_LABELS and not _title_modifier(e)
-                and not _describes_noun(e)]
+                and not _describes_noun(e) and e.start not in in_dateline]
         inside = [e for e in ents if e.root.i in scope]
         chosen = inside or ents
         subj = _subject(pred) if pred.pos_ in ("VERB", "AUX") else None
@@ -1448,11 +1472,11 @@ def doc_event_candidates(doc: Doc, art: Article, timexes: pd.DataFrame) -> pd.Da
             spans.append((int(rs), int(re_)))
             texts.append(art.raw[rs:re_])
         ss, se = art.view.span_to_raw(sent.start_char, sent.end_char)
-        skip = set(range(span.start, span.end))
+        skip = set(range(span.start, span.end)) | in_dateline
         rows.append({"doc_id": art.doc_id, "sent_start": ss, "sent_end": se, "timex_start": int(r.start_char),
                      "timex_end": int(r.end_char), "timex_text": r.text, "value": r.value,
                      "date_start": r.date_start, "date_end": r.date_end, "predicate": pred.lemma_.lower(),
-                     "event": _describe(pred, skip) or pred.text, "participant_texts": texts,
+                     "event": _event_text(pred, skip, doc), "participant_texts": texts,
                      "participant_spans": spans, "evidence": f"{art.doc_id}:{ss}-{se}",
                      "subject_span": subject_span, "protagonist": protagonist})
     return pd.DataFrame(rows, columns=CANDIDATE_COLUMNS)
