@@ -544,6 +544,12 @@ def _h_year(t: str, *, anchor: date | None, **_) -> Resolved | None:
             return _unresolved(granularity="year", mod=mod)
         k = -1 if "last" in low else 1 if "next" in low else 0
         y, basis = anchor.year + k, "published"
+        word = re.match(r"(earlier|later) this year", low)
+        if word and date(y, 1, 1) < anchor < date(y, 12, 31):
+            # as for weeks: publication splits the year ("earlier this year" = before the article)
+            one = timedelta(days=1)
+            a, b = (date(y, 1, 1), anchor - one) if word.group(1) == "earlier" else (anchor + one, date(y, 12, 31))
+            return Resolved(str(y), a, b, anchor=basis, granularity="year", mod=mod)
     a, b, mod = _narrow(date(y, 1, 1), date(y, 12, 31), mod)
     return Resolved(str(y), a, b, anchor=basis, granularity="year", mod=mod)
 

@@ -381,7 +381,14 @@ def test_chronology_figures(seeds_tables):
 
 
 @pytest.mark.parametrize(("sentence", "published", "text", "value"), [
-    ("The qualifier has been postponed until Saturday because of snow.", "2013-03-22", "until Saturday", "2013-03-23"),
+    # "until"/"by" are limits around the date, outside the span (only on/in/at/since come in)
+    ("The qualifier has been postponed until Saturday because of snow.", "2013-03-22", "Saturday", "2013-03-23"),
+    ("The commission expects payment in full by next month.", "2025-05-14", "next month", "2025-06"),
+    ("Markets price about two more cuts by July.", "2025-03-06", "July", "2025-07"),
+    # a season with last/this/next is a date even without a preposition before it
+    ("Villa return to the Europa League this autumn.", "2025-08-15", "this autumn", "2025-FA"),
+    # "a week ago" counts seven days back from publication: a day, not the calendar week
+    ("Schnabel said a week ago that the debate should begin.", "2025-03-06", "a week ago", "2025-02-27"),
     ("The minister arrived on Saturday.", "2013-03-22", "on Saturday", "2013-03-16"),
     ("The minister will arrive on Saturday.", "2013-03-22", "on Saturday", "2013-03-23"),
     ("Prices will rise when the law kicks in next year.", "2013-03-22", "next year", "2014"),
@@ -391,3 +398,129 @@ def test_tense_from_the_parse(sentence, published, text, value):
 
     rows = find_timexes(load_pipeline()(sentence), published=pd.Timestamp(published))
     assert [(r["text"], r["value"]) for r in rows] == [(text, value)]
+
+
+@pytest.mark.parametrize(("text", "anchor", "value", "start", "end"), [
+    # "earlier/later this week" split the week at publication (a Thursday and a Tuesday)
+    ("earlier this week", "2025-03-06", "2025-W10", "2025-03-03", "2025-03-05"),
+    ("later this week", "2025-11-04", "2025-W45", "2025-11-05", "2025-11-09"),
+    ("later this month", "2025-06-12", "2025-06", "2025-06-13", "2025-06-30"),
+    ("earlier this year", "2025-06-12", "2025", "2025-01-01", "2025-06-11"),
+    # "early"/"late" still take the unit's first and last part
+    ("late this month", "2025-06-12", "2025-06", "2025-06-21", "2025-06-30"),
+    # weeks counted from publication name a day; "two weeks later" from a dated day, too
+    ("a week ago", "2025-03-06", "2025-02-27", "2025-02-27", "2025-02-27"),
+    ("two weeks ago", "2025-03-06", "2025-02-20", "2025-02-20", "2025-02-20"),
+    ("three months ago", "2025-03-06", "2024-12", "2024-12-01", "2024-12-31"),
+])
+def test_split_weeks_and_week_offsets(text, anchor, value, start, end):
+    r = resolve(text, anchor=D(anchor), tense="unknown")
+    assert (r.value, r.start, r.end) == (value, D(start), D(end))
+
+
+def test_week_offset_from_a_week_stays_a_week():
+    base = resolve("last week", anchor=D("2025-03-06"), tense="past")
+    r = resolve("the week before", anchor=D("2025-03-06"), tense="past", previous=[base])
+    assert r.value == "2025-W08"
+
+
+@pytest.mark.parametrize(("sentences", "published", "text", "value"), [
+    # "Today" inside quoted speech is the speaker's day: the narration's "a day earlier" chains
+    # from the narration's own last day (Tuesday 13 May), not from the quote.
+    ('The High Court refused the stay on Tuesday. "Today\'s decision confirms the rules," Furlong said. '
+     'Counsel had argued a day earlier that the penalty was unfair.', "2025-05-14", "a day earlier", "2025-05-12"),
+    ('Rescuers arrived on Monday. "We will leave on Friday," the captain said. Aid followed a day later.',
+     "2025-11-05", "a day later", "2025-11-04"),
+    # outside quotes the last day still counts
+    ("The court sat on Tuesday. Today the ministers met. A day earlier the union marched.",
+     "2025-05-14", "A day earlier", "2025-05-13"),
+])
+def test_quoted_deictics_are_no_chain_base(sentences, published, text, value):
+    from kit.nlp import load_pipeline
+
+    rows = find_timexes(load_pipeline()(sentences), published=pd.Timestamp(published))
+    assert {r["text"]: r["value"] for r in rows}[text] == value
+
+
+# --------------------------------------------------------------------------- events of hand-written articles
+
+MINI = {
+    "t01_port": ("2025-06-12", """Harbour strike ends in Rotterdam
+
+By Jan de Vries
+
+ROTTERDAM, June 12 (Wire) - Dock workers at the Port of Rotterdam ended a strike on Thursday after the union \
+accepted a pay offer from the Port of Rotterdam.
+
+Union leader Maria Jansen said the deal was fair. She had warned on Monday that the stoppage could last weeks.
+
+The Port of Rotterdam said Dutch exports fell sharply last week. The dispute returns to arbitration in mid-July.
+
+Shipping lines expect the 45-year-old to retire in September, a spokesman for the Port of Rotterdam said.
+"""),
+    "t02_quake": ("2025-11-04", """Aid reaches Nepal villages
+
+KATHMANDU, Nepal (AP) \u2014 Rescuers in Nepal reached remote villages on Tuesday.
+
+The quake struck late on Sunday in the hills of Nepal. A magnitude 7.8 quake in April 2015 killed nearly \
+9,000 people.
+
+Nepal asked for help from the United Nations and Nepal opened schools as shelters.
+"""),
+}
+
+
+@pytest.fixture(scope="module")
+def mini_events(tmp_path_factory):
+    import kit
+
+    src = tmp_path_factory.mktemp("mini")
+    for doc_id, (_, text) in MINI.items():
+        (src / f"{doc_id}.txt").write_text(text.replace("\\\n", ""), encoding="utf-8")
+    (src / "manifest.csv").write_text("doc_id,published\n" + "".join(f"{d},{p}\n" for d, (p, _) in MINI.items()))
+    tables = kit.build(src, tmp_path_factory.mktemp("mini_out"), use_cache=False)
+    return tables.events
+
+
+def _event_on(ev, day, doc_id):
+    rows = ev[(ev.date_start == pd.Timestamp(day)) & ev.reported_in.map(lambda r: doc_id in list(r))]
+    assert len(rows) == 1, rows
+    return rows.iloc[0]
+
+
+def test_pronoun_subject_is_the_person_named_before(mini_events):
+    e = _event_on(mini_events, "2025-06-09", "t01_port")  # "She had warned on Monday"
+    assert list(e.participants) == ["Maria Jansen"]
+    assert e.event.startswith("Maria Jansen had warned")
+
+
+def test_age_description_is_the_person_named_before(mini_events):
+    e = _event_on(mini_events, "2025-09-01", "t01_port")  # "the 45-year-old to retire in September"
+    assert "Maria Jansen" in list(e.participants)
+
+
+def test_nationality_on_a_thing_is_not_a_participant(mini_events):
+    e = _event_on(mini_events, "2025-06-02", "t01_port")  # "Dutch exports fell sharply last week"
+    assert "Dutch" not in list(e.participants) and "Port of Rotterdam" in list(e.participants)
+
+
+def test_nameless_happening_belongs_to_the_main_entity(mini_events):
+    e = _event_on(mini_events, "2025-07-11", "t01_port")  # "The dispute returns to arbitration in mid-July"
+    assert list(e.participants) == ["Port of Rotterdam"]
+    e = _event_on(mini_events, "2015-04-01", "t02_quake")  # "A magnitude 7.8 quake in April 2015 killed ..."
+    assert list(e.participants) == ["Nepal"]
+
+
+def test_definite_description_subject_brings_the_main_entity(mini_events):
+    e = _event_on(mini_events, "2025-11-02", "t02_quake")  # "The quake struck late on Sunday"
+    assert "Nepal" in list(e.participants)
+
+
+def test_dateline_is_not_an_event(mini_events):
+    ev = mini_events
+    assert not ev.event.str.contains(r"ROTTERDAM|KATHMANDU|\(Wire\)|\(AP\)").any()
+    e = _event_on(ev, "2025-06-12", "t01_port")  # the strike, told through its verb
+    assert e.event == "Dock workers ended a strike"
+    assert "Rotterdam" not in list(e.participants)
+    e = _event_on(ev, "2025-11-04", "t02_quake")
+    assert "AP" not in list(e.participants)
