@@ -1100,6 +1100,28 @@ def _org_mod(tok: Token) -> Span | None:
     return None
 
 
+def _agrees(doc: Doc, e: Span, places: set[str]) -> bool:
+    """Does the title around a name share the role's country or organisation (if it has one)?"""
+    if not places:
+        return True
+    near: list[Token] = []
+    i = e.start - 1
+    if i >= 0 and doc[i].text == ",":
+        i -= 1
+    while i >= 0 and len(near) < 8 and (doc[i].pos_ in ("PROPN", "ADJ", "NOUN", "DET", "PART") or
+                                         doc[i].lower_ in ("for", "of")):
+        near.append(doc[i])
+        i -= 1
+    j = e.end
+    if j < len(doc) and doc[j].text == ",":
+        j += 1
+        while j < len(doc) and len(near) < 16 and not doc[j].is_punct and doc[j].pos_ != "VERB":
+            near.append(doc[j])
+            j += 1
+    window = {t.lower_ for t in near if t.ent_type_ in ("GPE", "NORP", "ORG")}
+    return bool(window & places)
+
+
 def _titled_tokens(doc: Doc, ents: list[Span]) -> set[int]:
     """Token indices of the titles standing next to names ("Russian Foreign Minister" in
     "Russian Foreign Minister Sergei Lavrov", "the minister" in "Lavrov, the minister,")."""
@@ -1177,7 +1199,14 @@ def _antecedents(doc: Doc, q: _Quote, quote_spans: list[tuple[int, int]]) -> tup
                 scored.append((len(words & tw), -abs(e.start_char - sp.start_char), e))
         scored.sort(key=lambda x: (x[0], x[1]), reverse=True)
         titled = [e for _, _, e in scored]
-        rest = [e for e in preceding if e not in titled]
+        # Else the nearest other name - but a role tied to a country or organisation ("Japan's
+        # chief cabinet secretary", "the Russian top diplomat") only a name whose title says so.
+        places = {t.lower_ for t in sp if t.ent_type_ in ("GPE", "NORP", "ORG")}
+        rest = [e for e in preceding if e not in titled and _agrees(doc, e, places)]
+        if not rest and q.start < doc[min(len(doc) - 1, 1)].idx + 300 and "\n" not in _text(doc)[:q.start]:
+            # a headline ("..., says Taiwan president") names its speaker in the story below
+            following = [e for e in ents if e.start_char > sp.end_char and _agrees(doc, e, places)]
+            rest = [e for e in following if _is_subject(e)][:1]
         return "role", titled + rest
     det = [c.lower_ for c in head.children if c.dep_ == "det"]
     if head.pos_ == "NOUN" and head.ent_type_ == "" and det[:1] == ["the"] and head.tag_ == "NN":

@@ -259,6 +259,13 @@ def test_quote_with_its_own_cue_inside_a_reported_clause_keeps_both() -> None:
     assert df["quote"].iloc[0].endswith("“a dictated peace”")
 
 
+def test_role_tied_to_another_country_is_not_named_after_the_nearest_name() -> None:
+    df = quotes_of("A spokesman for China's defence ministry, Zhang Xiaogang, accused Taipei of provocation. "
+                   "Japan's chief cabinet secretary told a news conference that Tokyo had conveyed its concerns.")
+    r = row(df, "Tokyo had conveyed its concerns")
+    assert (r.speaker_kind, r.speaker_ref_text) == ("role", "")
+
+
 def test_whole_paragraph_continuation_keeps_the_speaker() -> None:
     df = quotes_of("“We will support our allies whatever happens,” Lavrov said.\n\n"
                    "“And we will not be told what to do by anyone in Washington.”")
