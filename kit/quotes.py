@@ -1183,6 +1183,14 @@ def _antecedents(doc: Doc, q: _Quote, quote_spans: list[tuple[int, int]]) -> tup
         if head.tag_ in ("NNS", "NNPS"):
             return "group", []
         if det and det[0] in ("a", "an", "another", "one", "some", "any"):
+            if head.lower_ in _MOUTHPIECES:
+                # "The US State Department urged restraint. ... a spokesperson said": a
+                # spokesperson is always someone's - the organisation that was just the subject
+                orgs = [e for e in doc.ents if e.label_ in ("ORG", "GPE", "NORP") and e.end_char <= sp.start_char
+                        and sp.start_char - e.start_char < 400 and _is_subject(e)
+                        and not any(a <= e.start_char < b for a, b in quote_spans)]
+                if orgs:
+                    return "org_role", [max(orgs, key=lambda e: e.start_char)]
             return "anonymous", []
         titled = _titled_tokens(doc, ents)
         for t in doc[:sp.start]:
