@@ -1387,18 +1387,32 @@ def _describes_noun(ent: Span) -> bool:
     return root.dep_ in ("amod", "compound", "nmod") and root.head.pos_ == "NOUN"
 
 
-def _subject(pred: Token) -> Token | None:
+def _subject(pred: Token, skip: set[int] | frozenset[int] = frozenset()) -> Token | None:
     """The subject of the predicate's clause, or of the clause it hangs from ("He called the cut
-    and had warned ...": "He" also warned; "the 22-year-old expected to undergo")."""
+    and had warned ...": "He" also warned; "the 22-year-old expected to undergo"). Tokens in
+    ``skip`` (a dateline the parser made a second subject) are passed over."""
     cur = pred
     for _ in range(5):
-        subj = [c for c in cur.children if c.dep_ in ("nsubj", "nsubjpass")]
+        subj = [c for c in cur.children if c.dep_ in ("nsubj", "nsubjpass") and c.i not in skip]
         if subj:
             return subj[0]
         if cur.dep_ not in ("conj", "xcomp", "advcl", "acl", "ccomp", "relcl", "pcomp") or cur.head.i == cur.i:
             return None
         cur = cur.head
     return None
+
+
+def _clause(pred: Token) -> set[int]:
+    """Token indices of the predicate's own clause: its subtree less the clauses hanging from it
+    ("cut rates ... but signalled it could pause as U.S. tariffs loom": the U.S. is not a party to
+    the cut) — who did what, not every name in the sentence."""
+    out = {pred.i}
+    stack = [c for c in pred.children if c.dep_ not in ("advcl", "ccomp", "conj", "parataxis", "relcl")]
+    while stack:
+        t = stack.pop()
+        out.add(t.i)
+        stack.extend(c for c in t.children if c.dep_ not in ("advcl", "ccomp", "relcl", "parataxis"))
+    return out
 
 
 def _antecedent(doc: Doc, pron: Token) -> Span | None:
@@ -1440,13 +1454,13 @@ def doc_event_candidates(doc: Doc, art: Article, timexes: pd.DataFrame) -> pd.Da
         if pred.pos_ not in ("VERB", "AUX", "NOUN"):
             continue  # a dateline ("FRANKFURT, March 6 (Reuters) -") dates the article, not a happening
         # Participants: named mentions in the predicate's clause, else in the whole sentence.
-        scope = {t.i for t in pred.subtree} if pred.pos_ in ("VERB", "AUX") else {t.i for t in pred.head.subtree}
+        scope = _clause(pred) if pred.pos_ in ("VERB", "AUX") else {t.i for t in pred.head.subtree}
         scope |= _borrowed_subject(pred)
         ents = [e for e in sent.ents if e.label_ in _PARTICIPANT_LABELS and not _title_modifier(e)
                 and not _describes_noun(e) and e.start not in in_dateline]
         inside = [e for e in ents if e.root.i in scope]
         chosen = inside or ents
-        subj = _subject(pred) if pred.pos_ in ("VERB", "AUX") else None
+        subj = _subject(pred, in_dateline) if pred.pos_ in ("VERB", "AUX") else None
         subject_span = None
         described = False  # a subject that is a definite description naming no one ("the quake")
         if subj is not None and not span.start <= subj.i < span.end:
@@ -1461,8 +1475,8 @@ def doc_event_candidates(doc: Doc, art: Article, timexes: pd.DataFrame) -> pd.Da
             elif subj.tag_ not in ("PRP", "WP", "WDT", "EX"):
                 described = (not sub_ents and subj.pos_ == "NOUN"
                              and any(c.dep_ == "det" and c.lower_ == "the" for c in subj.children))
-                toks = [t for t in subj.subtree if t.dep_ not in ("relcl", "acl", "appos", "punct", "prep")
-                        or t.i == subj.i]
+                toks = [t for t in subj.subtree if (t.dep_ not in ("relcl", "acl", "appos", "punct", "prep")
+                        and t.i not in in_dateline) or t.i == subj.i]
                 lo = min(t.idx for t in toks)
                 hi = subj.idx + len(subj.text)
                 subject_span = tuple(int(x) for x in art.view.span_to_raw(lo, hi))

@@ -457,6 +457,8 @@ Union leader Maria Jansen said the deal was fair. She had warned on Monday that 
 The Port of Rotterdam said Dutch exports fell sharply last week. The dispute returns to arbitration in mid-July.
 
 Shipping lines expect the 45-year-old to retire in September, a spokesman for the Port of Rotterdam said.
+
+The Port of Rotterdam raised its fees on Friday as imports from China slowed.
 """),
     "t02_quake": ("2025-11-04", """Aid reaches Nepal villages
 
@@ -524,3 +526,8 @@ def test_dateline_is_not_an_event(mini_events):
     assert "Rotterdam" not in list(e.participants)
     e = _event_on(ev, "2025-11-04", "t02_quake")
     assert "AP" not in list(e.participants)
+
+
+def test_participants_come_from_the_predicates_own_clause(mini_events):
+    e = _event_on(mini_events, "2025-06-06", "t01_port")  # "... raised its fees on Friday as imports from China slowed"
+    assert list(e.participants) == ["Port of Rotterdam"]
