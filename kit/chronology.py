@@ -173,6 +173,9 @@ _PATTERNS: list[tuple[str, str]] = [
                 rf"|\b(?:the )?{_ORD} quarter\b|\bQ[1-4] {_YEAR}\b|\b(?:last|this|next) quarter\b"),
     ("season", rf"\b(?:(?:early|late|mid)[- ])?(?:(?:last|this|next|the) )?(?:spring|summer|autumn|fall|winter)"
                rf"(?: (?:of )?{_YEAR})?\b"),
+    # "over the weekend", "at the weekend", "this weekend": the weekend next to publication,
+    # before or after it as the verb's tense says ("the weekend of 14 June" is the date itself).
+    ("weekend", r"\b(?:the|this) weekend\b(?! of\b)"),
     ("year_rel", r"\b(?:this|last|next|the past|the last|the coming|the current|the next) "
                  r"(?:week|weekend|month|year|decade|fortnight)\b"),
     # "two days before" ends a clause; "two years after he took office" counts from an event the
@@ -675,6 +678,18 @@ def _h_rel_unit(t: str, *, anchor: date | None, **_) -> Resolved | None:
     return Resolved(v, a, b, anchor="published", granularity=g)
 
 
+def _h_weekend(t: str, *, anchor: date | None, tense: str, **_) -> Resolved | None:
+    """ "over the weekend" (past: the last weekend up to publication) / "at the weekend" (future
+    or present: the coming one); published on a Saturday or Sunday, that weekend itself."""
+    if anchor is None:
+        return _unresolved(granularity="week")
+    d = anchor
+    if anchor.weekday() < 5:
+        d = anchor - timedelta(days=anchor.weekday() + 1) if tense == "past" else anchor + timedelta(days=5 - anchor.weekday())
+    v, a, b, g = _unit_range("weekend", d)
+    return Resolved(v, a, b, anchor="published", granularity=g)
+
+
 def _chain_base(previous: list[Resolved], unit: str) -> Resolved | None:
     """The latest earlier date fine enough to count ``unit``s from ("a day earlier" needs a day)."""
     need = _GRAN_ORDER.get("day" if unit in ("hour", "minute") else unit, 5)
@@ -886,7 +901,7 @@ _HANDLERS = {
     "mod_year": _h_year, "mod_rel": _h_mod_rel, "year": _h_year, "decade": _h_decade, "century": _h_century,
     "quarter": _h_quarter, "season": _h_season, "year_rel": _h_rel_unit, "offset": _h_offset,
     "deictic": _h_deictic, "weekday": _h_weekday, "time": _h_time, "vague": _h_vague, "duration": _h_duration,
-    "holiday": _h_holiday, "set": _h_set,
+    "holiday": _h_holiday, "set": _h_set, "weekend": _h_weekend,
 }
 
 # ============================================================================ finder (parsed docs)
@@ -1108,6 +1123,8 @@ def find_timexes(
         if core_e <= core_s:
             continue
         core = text[core_s:core_e]
+        if re.fullmatch(r"(?i)the weekend", core) and re.match(r"\s+of\b", text[core_e:core_e + 5]):
+            continue  # "the weekend of 14 June": the date that follows says which
         span = doc.char_span(core_s, core_e, alignment_mode="expand")
         tense = clause_tense(span.root) if span is not None else "unknown"
         if span is not None and tense in ("past", "present") and _deadline(span.root):

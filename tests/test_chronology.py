@@ -387,6 +387,11 @@ def test_chronology_figures(seeds_tables):
     ("Markets price about two more cuts by July.", "2025-03-06", "July", "2025-07"),
     # a season with last/this/next is a date even without a preposition before it
     ("Villa return to the Europa League this autumn.", "2025-08-15", "this autumn", "2025-FA"),
+    # "the weekend" is the one next to publication (a Thursday), as the tense says
+    ("Protesters gathered over the weekend in Paris.", "2025-06-12", "the weekend", "2025-W23-WE"),
+    ("The minister will travel to Rome at the weekend.", "2025-06-12", "at the weekend", "2025-W24-WE"),
+    ("Talks resumed this weekend.", "2025-06-15", "this weekend", "2025-W24-WE"),
+    ("The team flew home on the weekend of 14 June.", "2025-06-20", "14 June", "2025-06-14"),
     # "a week ago" counts seven days back from publication: a day, not the calendar week
     ("Schnabel said a week ago that the debate should begin.", "2025-03-06", "a week ago", "2025-02-27"),
     ("The minister arrived on Saturday.", "2013-03-22", "on Saturday", "2013-03-16"),
