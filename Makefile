@@ -22,7 +22,7 @@ build: $(STAMP)
 report: $(STAMP)
 	$(PY) -m kit report $(CORPUS) --out reports
 
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(PY) -m pytest -q
 
 lab: $(STAMP)
