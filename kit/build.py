@@ -206,16 +206,9 @@ def _timex_cols(df: pandas.DataFrame) -> list[str]:
 def _read_article(rec: dict) -> Article:
     """One input record -> :class:`~kit.corpus.Article` (as ``read_corpus`` reads each file)."""
     if rec["missing"]:
-        art = kit_corpus.build_article(rec["doc_id"], "", None)
-        art.problems[-1] = "listed in manifest.csv but the file is missing"
-        return art
-    try:
-        # "file" is absolute: a Dask worker need not share the driver's working directory.
-        data = Path(rec.get("file") or rec["path"]).read_bytes()
-    except OSError as exc:
-        return kit_corpus.Article(doc_id=rec["doc_id"], path=rec["path"],
-                                  problems=[f"unreadable: {exc.strerror or exc}"], analysable=False)
-    return kit_corpus.build_article(rec["doc_id"], rec["path"], data)
+        return kit_corpus.read_article(rec["doc_id"], None)
+    # "file" is absolute: a Dask worker need not share the driver's working directory.
+    return kit_corpus.read_article(rec["doc_id"], rec.get("file") or rec["path"], shown_path=rec["path"])
 
 
 def analyse_batch(records: Sequence[dict], *, model: str = DEFAULT_MODEL,

@@ -30,6 +30,7 @@ __all__ = [
     "CorpusError",
     "classify_lines",
     "decode_bytes",
+    "read_article",
     "read_corpus",
     "repair_edits",
     "split_lines",
@@ -912,22 +913,26 @@ def read_corpus(folder: str | Path, *, max_bytes: int = MAX_BYTES) -> Corpus:
     files, notes = list_inputs(folder)
     manifest, mproblems = _read_manifest(folder)
     notes.extend(mproblems)
-    articles: list[Article] = []
-    for p in files:
-        try:
-            data = p.read_bytes()
-        except OSError as exc:
-            art = Article(doc_id=p.stem, path=str(p), problems=[f"unreadable: {exc.strerror or exc}"], analysable=False)
-        else:
-            art = build_article(p.stem, str(p), data, max_bytes=max_bytes)
-        articles.append(art)
+    articles = [read_article(p.stem, p, max_bytes=max_bytes) for p in files]
     seen = {a.doc_id for a in articles}
-    for did in manifest:
-        if did not in seen:
-            art = build_article(did, "", None)
-            art.problems[-1] = "listed in manifest.csv but the file is missing"
-            articles.append(art)
+    articles += [read_article(did, None) for did in manifest if did not in seen]
     return assemble(folder, articles, manifest, notes)
+
+
+def read_article(doc_id: str, path: str | Path | None, *, shown_path: str | None = None,
+                 max_bytes: int = MAX_BYTES) -> Article:
+    """Read one input file into an :class:`Article`; ``path=None`` is a manifest row whose file
+    is missing. An unreadable file is an Article with its problem, never an exception."""
+    if path is None:
+        art = build_article(doc_id, "", None)
+        art.problems[-1] = "listed in manifest.csv but the file is missing"
+        return art
+    shown = str(path) if shown_path is None else shown_path
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return Article(doc_id=doc_id, path=shown, problems=[f"unreadable: {exc.strerror or exc}"], analysable=False)
+    return build_article(doc_id, shown, data, max_bytes=max_bytes)
 
 
 def assemble(folder: Path, articles: list[Article], manifest: dict[str, dict], notes: list[str]) -> Corpus:
