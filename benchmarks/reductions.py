@@ -6,9 +6,10 @@ replicates their per-document results under new ``doc_id``\\ s up to each size a
 corpus-level reductions (entity clustering, speaker resolution, event merging) on them. Exact
 copies are a hard case on purpose: every copy of an event lands in the same cluster and every
 copy of a name in the same entity, so a step whose cost grows with a cluster's size shows up.
-Prints seconds, seconds per 1,000 documents and the traced peak memory (``tracemalloc``: what
-the reductions allocate, not the interpreter and model), each as a ratio to the first size
-measured in the same run.
+Each size runs in a fresh child process. Prints seconds, seconds per 1,000 documents, the
+memory the replicated inputs take, how far the reductions then raise resident memory
+(``growth``) and the process's peak, each as a ratio to the first size measured in the same
+run.
 
     python benchmarks/reductions.py /tmp/synth_2000 --sizes 2000 20000
 """
@@ -18,9 +19,14 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
+import json
+import os
+import pickle
+import subprocess
 import sys
+import tempfile
+import threading
 import time
-import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,41 +72,76 @@ def replicate(parts: dict[str, list], n: int) -> dict[str, list]:
     return out
 
 
-def measure(c: object, parts: dict[str, list], n: int) -> dict[str, float]:
-    """Seconds and traced peak MB of ``reduce_corpus`` over ``n`` replicated documents."""
-    kb = importlib.import_module("kit.build")
+def measure(parts_file: Path, n: int) -> dict[str, float]:
+    """Seconds and peak memory of ``reduce_corpus`` over ``n`` replicated documents, run in a
+    fresh child process (peak resident memory is a high-water mark: one size per process)."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", str(parts_file), str(n)]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=ROOT).stdout
+    return json.loads(out.strip().splitlines()[-1])
 
-    rep = replicate(parts, n)
+
+def _child(parts_file: Path, n: int) -> None:
+    kb = importlib.import_module("kit.build")
+    for mod in ("kit.entities", "kit.quotes", "kit.chronology"):  # imports are not the reductions' memory
+        importlib.import_module(mod)
+    c, parts = pickle.loads(parts_file.read_bytes())
     gc.collect()
-    tracemalloc.start()
+    base = _rss_mb()
+    rep = replicate(parts, n)
+    del parts
+    gc.collect()
+    before = _rss_mb()
+    # ru_maxrss would include the imports and unpickling: sample resident memory instead
+    peak, done = [before], threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.01):
+            peak[0] = max(peak[0], _rss_mb())
+
+    th = threading.Thread(target=sample, daemon=True)
+    th.start()
     t = time.perf_counter()
     kb.reduce_corpus(c, rep)
     secs = time.perf_counter() - t
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    # the input frames themselves, for scale
-    size = sum(int(f.memory_usage(deep=True).sum()) for fs in rep.values() for f in fs if f is not None)
-    return {"seconds": secs, "peak_mb": peak / 1e6, "input_mb": size / 1e6}
+    done.set()
+    th.join()
+    peak = max(peak[0], _rss_mb())
+    print(json.dumps({"seconds": secs, "peak_mb": peak, "input_mb": before - base, "growth_mb": peak - before}))
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def main() -> None:
     """Command line: ``reductions.py CORPUS [--distinct N] [--sizes N N ...]``."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("corpus")
+    ap.add_argument("corpus", nargs="?")
     ap.add_argument("--distinct", type=int, default=200, help="documents actually parsed")
     ap.add_argument("--sizes", type=int, nargs="+", default=[2000, 20000])
+    ap.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.child:
+        _child(Path(args.child[0]), int(args.child[1]))
+        return
+    if not args.corpus:
+        ap.error("CORPUS is required")
     c, parts = parts_of(args.corpus, distinct=args.distinct)
-    print(f"{args.distinct} parsed documents from {args.corpus}, replicated")
-    print(f"{'docs':>7s} {'seconds':>8s} {'s/1k docs':>9s} {'x first':>8s} {'peak MB':>8s} {'x first':>8s} "
-          f"{'input MB':>9s}")
-    first = None
-    for n in args.sizes:
-        r = measure(c, parts, n)
-        per_k = 1000 * r["seconds"] / n
-        first = first or {**r, "per_k": per_k}
-        print(f"{n:7d} {r['seconds']:8.1f} {per_k:9.2f} {per_k / first['per_k']:8.2f} {r['peak_mb']:8.0f} "
-              f"{r['peak_mb'] / first['peak_mb']:8.2f} {r['input_mb']:9.0f}", flush=True)
+    with tempfile.TemporaryDirectory(prefix="newskit_red_") as tmp:
+        parts_file = Path(tmp) / "parts.pkl"
+        parts_file.write_bytes(pickle.dumps((c, parts), protocol=pickle.HIGHEST_PROTOCOL))
+        print(f"{args.distinct} parsed documents from {args.corpus}, replicated; memory in MiB (resident)")
+        print(f"{'docs':>7s} {'seconds':>8s} {'s/1k docs':>9s} {'x first':>8s} {'inputs':>7s} {'growth':>7s} "
+              f"{'x first':>8s} {'peak':>6s} {'x first':>8s}")
+        first = None
+        for n in args.sizes:
+            r = measure(parts_file, n)
+            r["per_k"] = 1000 * r["seconds"] / n
+            first = first or r
+            print(f"{n:7d} {r['seconds']:8.1f} {r['per_k']:9.2f} {r['per_k'] / first['per_k']:8.2f} "
+                  f"{r['input_mb']:7.0f} {r['growth_mb']:7.0f} {r['growth_mb'] / max(first['growth_mb'], 1):8.2f} "
+                  f"{r['peak_mb']:6.0f} {r['peak_mb'] / first['peak_mb']:8.2f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ lazily below (keep it that way: ``tests/test_build.py`` checks it).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
 import json
@@ -180,17 +181,23 @@ def reduce_corpus(
     """Corpus-level steps over the per-document results: entity clustering, speaker
     resolution, event merging.
 
-    ``parts`` maps each non-table key of :func:`analyse_doc` to its frames; ``corpus`` carries
-    the ``documents`` table (without its ``text`` column, to keep memory flat) and the notes; its
-    ``articles`` and ``lines`` are empty in a streamed build. Return only the tables made here:
-    a table returned here replaces the streamed one of the same name.
+    ``parts`` maps each non-table key of :func:`analyse_doc` to its frames, or to a function
+    returning them (called when that step starts, so only one step's input is in memory at a
+    time); each entry is removed from ``parts`` once used. ``corpus`` carries the ``documents``
+    table (without its ``text`` column, to keep memory flat) and the notes; its ``articles``
+    and ``lines`` are empty in a streamed build. Return only the tables made here: a table
+    returned here replaces the streamed one of the same name.
     """
     def cat(name: str) -> pandas.DataFrame:
-        frames = [f for f in parts.get(name, []) if f is not None and len(f)]
-        if not frames:
-            empty = [f for f in parts.get(name, []) if f is not None]
+        frames = parts.pop(name, [])
+        if callable(frames):
+            frames = frames()
+        full = [f for f in frames if f is not None and len(f)]
+        if not full:
+            empty = [f for f in frames if f is not None]
             return empty[0].iloc[0:0].copy() if empty else pd.DataFrame()
-        return pd.concat(frames, ignore_index=True)
+        del frames
+        return pd.concat(full, ignore_index=True) if len(full) > 1 else full[0]
 
     mentions, ents = entities.resolve(cat("mentions_raw"), aliases=aliases, capitals=capitals)
     qs = quotes.resolve(cat("quotes_raw"), mentions, ents)
@@ -515,7 +522,7 @@ def build(
         documents = _read_table(final, "documents", columns=doc_cols)
         lines = pq.read_schema(final / "lines.parquet").empty_table().to_pandas()
         corpus = kit_corpus.Corpus(folder=corpus_dir, articles=[], documents=documents, lines=lines, notes=list(notes))
-        parts = {name: spool.frames(name) for name in spool.pieces if name not in TABLES}
+        parts = {name: functools.partial(spool.frames, name) for name in spool.pieces if name not in TABLES}
         reduced = reduce_corpus(corpus, parts, aliases=aliases, capitals=capitals)
         del corpus, parts, documents
         for name in TABLES:

@@ -21,14 +21,17 @@ from __future__ import annotations
 import bisect
 import calendar
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 from spacy.tokens import Doc, Span, Token
 
 from kit.corpus import Article
+from kit.entities import MentionIndex
 
 __all__ = [
     "TIMEX_COLUMNS", "EVENT_COLUMNS", "Resolved", "resolve", "weekday_on", "month_on", "iso_week", "holiday_on",
@@ -1523,29 +1526,41 @@ def event_candidates_with_names(candidates: pd.DataFrame, mentions: pd.DataFrame
     """Candidates with ``participants``: canonical entity names (``mentions.entity``) of the
     mentions overlapping each participant span, falling back to the span's own text."""
     cands = candidates.copy()
-    by_doc: dict[str, list[tuple[int, int, str, str]]] = {}
     places: dict[str, str] = {}
+    index = MentionIndex(None)
     if mentions is not None and len(mentions):
         m = mentions
         labels = m["label"] if "label" in m.columns else pd.Series([""] * len(m), index=m.index)
-        keep = ~labels.isin(_NOT_PARTICIPANT)
-        for doc_id, s, e, ent, lab, txt in zip(m["doc_id"][keep], m["start_char"][keep], m["end_char"][keep],
-                                               m["entity"][keep], labels[keep], m["text"][keep], strict=False):
-            if isinstance(ent, str) and ent:
-                by_doc.setdefault(doc_id, []).append((int(s), int(e), ent, lab))
-                if lab == "GPE":
-                    places.setdefault(str(txt).strip(), ent)
+        keep = (~labels.isin(_NOT_PARTICIPANT)).to_numpy() & np.array(
+            [isinstance(ent, str) and ent != "" for ent in m["entity"]], dtype=bool)
+        sub = pd.DataFrame({"doc_id": m["doc_id"].to_numpy()[keep], "start_char": m["start_char"].to_numpy()[keep],
+                            "end_char": m["end_char"].to_numpy()[keep], "entity": m["entity"].to_numpy()[keep],
+                            "label": labels.to_numpy()[keep]})
+        for txt, ent in zip(m["text"].to_numpy()[keep & (labels == "GPE").to_numpy()],
+                            sub["entity"].to_numpy()[sub["label"].to_numpy() == "GPE"], strict=True):
+            places.setdefault(str(txt).strip(), ent)
+        index = MentionIndex(sub, columns=("entity", "label"))
+    ents, labs = index.cols.get("entity"), index.cols.get("label")
+
+    def mentions_in(doc_id: str, s: int | None = None, e: int | None = None) -> list[tuple[int, int, str, str]]:
+        """(start, end, entity, label) of a document's mentions, or of those over [s, e)."""
+        rows = index.rows(doc_id) if s is None else index.overlapping(doc_id, s, e)
+        return [(int(index.start[j]), int(index.end[j]), ents[j], labs[j]) for j in rows]
+
     # The article's main entity: the one it names most often (a nationality never is).
-    main: dict[str, tuple[int, int, str]] = {}
-    for doc_id, ms in by_doc.items():
-        counts: dict[str, int] = {}
-        first: dict[str, tuple[int, int, str]] = {}
-        for s, e, ent, lab in ms:
-            if lab in ("PERSON", "ORG", "GPE", "LOC"):
-                counts[ent] = counts.get(ent, 0) + 1
-                first.setdefault(ent, (s, e, ent))
-        if counts:
-            main[doc_id] = first[max(counts, key=lambda k: (counts[k], -first[k][0]))]
+    main_of: dict[str, tuple[int, int, str] | None] = {}
+
+    def main(doc_id: str) -> tuple[int, int, str] | None:
+        if doc_id not in main_of:
+            counts: dict[str, int] = {}
+            first: dict[str, tuple[int, int, str]] = {}
+            for s, e, ent, lab in mentions_in(doc_id):
+                if lab in ("PERSON", "ORG", "GPE", "LOC"):
+                    counts[ent] = counts.get(ent, 0) + 1
+                    first.setdefault(ent, (s, e, ent))
+            main_of[doc_id] = first[max(counts, key=lambda k: (counts[k], -first[k][0]))] if counts else None
+        return main_of[doc_id]
+
     n = len(cands)
     subj_col = cands["subject_span"] if "subject_span" in cands.columns else pd.Series([None] * n, index=cands.index)
     prot_col = cands["protagonist"] if "protagonist" in cands.columns else pd.Series([False] * n, index=cands.index)
@@ -1559,20 +1574,18 @@ def event_candidates_with_names(candidates: pd.DataFrame, mentions: pd.DataFrame
             # A subject the parser left unnamed ("Isabel Schnabel", "the 22-year-old") is the
             # mention the entity stage found there (the longest one overlapping it).
             ss, se = int(subj[0]), int(subj[1])
-            hits = [(me - ms, ms, me, ent) for ms, me, ent, lab in by_doc.get(doc_id, [])
-                    if ms < se and me > ss and lab != "NORP"]
+            hits = [(me - ms, ms, me, ent) for ms, me, ent, lab in mentions_in(doc_id, ss, se) if lab != "NORP"]
             if hits:
                 _, ms, me, ent = max(hits)
                 if not any(min(e, me) > max(s, ms) for s, e in spans):
                     spans.insert(0, (ms, me))
                     texts.insert(0, ent)
-        if prot and doc_id in main:
-            ms, me, ent = main[doc_id]
+        if prot and main(doc_id) is not None:
+            ms, me, ent = main(doc_id)
             spans.append((ms, me))
             texts.append(ent)
         for (s, e), t in zip(spans, texts, strict=False):
-            hits = [(min(e, me) - max(s, ms), ent, lab) for ms, me, ent, lab in by_doc.get(doc_id, [])
-                    if min(e, me) > max(s, ms)]
+            hits = [(min(e, me) - max(s, ms), ent, lab) for ms, me, ent, lab in mentions_in(doc_id, s, e)]
             name, lab = (max(hits)[1], max(hits)[2]) if hits else (t, "")
             if lab in ("NORP", ""):
                 # A nationality stands for its country when the corpus names that country.
@@ -1655,34 +1668,35 @@ def merge_events(candidates: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFra
             if score > best_score:
                 best, best_score = cl, score
         if best is None:
-            best = {"a": r.t_a, "b": r.t_b, "seed": parts, "seed_named": set(r.named_participants), "parts": set(), "names": [], "preds": [], "docs": [], "evidence": [],
-                    "values": [], "events": [], "reports": [], "n": 0}
+            # names, docs, evidence and values are dicts used as ordered sets: a list's `in` made
+            # an event reported by thousands of articles cost the square of that
+            best = {"a": r.t_a, "b": r.t_b, "seed": parts, "seed_named": set(r.named_participants), "parts": set(),
+                    "names": {}, "preds": [], "docs": {}, "evidence": {}, "values": {}, "events": [], "reports": [], "n": 0}
             clusters.append(best)
             for p in parts:
                 bisect.insort(by_part.setdefault(p, []), (r.t_a, len(clusters) - 1))
         best["parts"] |= parts
-        best["names"] += [p for p in r.participants if p not in best["names"]]
+        best["names"].update(dict.fromkeys(r.participants))
         best["preds"].append(r.predicate)
-        if r.doc_id not in best["docs"]:
-            best["docs"].append(r.doc_id)
-        if r.evidence not in best["evidence"]:
-            best["evidence"].append(r.evidence)
-        if r.value not in best["values"]:
-            best["values"].append(r.value)
+        best["docs"].setdefault(r.doc_id)
+        best["evidence"].setdefault(r.evidence)
+        best["values"].setdefault(r.value)
         best["reports"].append(f"{r.doc_id}: {r.timex_text} ({r.value})")
         best["events"].append(r.event)
         best["n"] += 1
     rows = []
     for cl in sorted(clusters, key=lambda c: (c["a"], c["b"])):
-        pred = max(set(cl["preds"]), key=cl["preds"].count)
+        # the most reported predicate; a tie goes to the first reported (a set would leave
+        # it to string hashing, which differs between runs)
+        pred = Counter(cl["preds"]).most_common(1)[0][0]
         # The most precise source's description, unless it is too thin ("joint meeting") and
         # another source says more ("upcoming meeting of the intergovernmental commission").
         desc = cl["events"][0]
         if len(str(desc).split()) < 4:
             desc = max(cl["events"], key=lambda d: min(len(str(d).split()), 12))
         rows.append({"event": desc, "date_start": cl["a"], "date_end": cl["b"],
-                     "participants": cl["names"], "reported_in": sorted(cl["docs"]), "evidence": cl["evidence"],
-                     "predicate": pred, "n_sources": len(cl["docs"]), "values": cl["values"],
+                     "participants": list(cl["names"]), "reported_in": sorted(cl["docs"]), "evidence": list(cl["evidence"]),
+                     "predicate": pred, "n_sources": len(cl["docs"]), "values": list(cl["values"]),
                      "reports": list(dict.fromkeys(cl["reports"])), "n_candidates": cl["n"]})
     out = pd.DataFrame(rows)
     out.insert(0, "event_id", [f"V{i:04d}" for i in range(len(out))])

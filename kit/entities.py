@@ -66,13 +66,14 @@ from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from spacy.tokens import Doc, Token
 
 from kit.corpus import Article
 
 __all__ = [
-    "MENTION_COLUMNS", "ENTITY_COLUMNS", "doc_mentions", "resolve", "name_key", "read_aliases",
+    "MENTION_COLUMNS", "ENTITY_COLUMNS", "doc_mentions", "resolve", "name_key", "read_aliases", "MentionIndex",
     "entity_counts", "doc_entity_counts", "doc_entity_matrix", "cooccurrence", "alias_table",
 ]
 
@@ -949,6 +950,33 @@ def _initials(key: tuple[str, ...]) -> str:
     return "".join(t[0] for t in key if t not in _ACRONYM_SKIP)
 
 
+def _first_seen_pairs(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct ``(a, b)`` pairs of two non-negative integer arrays in order of first
+    appearance, with how often each occurs: ``(a_values, b_values, counts)``."""
+    if not len(a):
+        e = np.zeros(0, dtype=np.int64)
+        return e, e, e
+    combo = a.astype(np.int64) * (int(b.max()) + 1) + b.astype(np.int64)
+    codes, uniq = pd.factorize(combo, sort=False)
+    counts = np.bincount(codes, minlength=len(uniq))
+    return uniq // (int(b.max()) + 1), uniq % (int(b.max()) + 1), counts
+
+
+class _Rows:
+    """Row positions grouped by an integer code (a form, a document), without a Python list
+    per group: one stable argsort and the group bounds."""
+
+    def __init__(self, codes: np.ndarray, rows: np.ndarray, n_codes: int) -> None:
+        order = np.argsort(codes, kind="stable")
+        self.rows = rows[order]
+        self.bounds = np.searchsorted(codes[order], np.arange(n_codes + 1))
+
+    def __getitem__(self, code: int) -> np.ndarray:
+        if code < 0 or code + 1 >= len(self.bounds):
+            return self.rows[:0]
+        return self.rows[self.bounds[code]:self.bounds[code + 1]]
+
+
 def resolve(
     mentions_raw: pd.DataFrame,
     *,
@@ -965,33 +993,60 @@ def resolve(
     equates them with. People sharing a family name (Kim Jong Un / Kim Jong Il) and places that
     differ by a direction word (North / South Korea) are never merged. ``aliases`` is an
     analyst's alias file (module docstring); ``capitals=True`` counts capitals and seats of
-    government as their country (Pyongyang -> North Korea, Kremlin -> Russia)."""
-    m = mentions_raw.copy().reset_index(drop=True)
-    if m.empty:
+    government as their country (Pyongyang -> North Korea, Kremlin -> Russia).
+
+    Decisions are made per distinct form (a name key) and per (document, form); mentions are
+    only ever held as integer codes and row positions, so memory grows with the corpus by a few
+    machine words per mention and no step compares every mention with every other."""
+    m = mentions_raw
+    if m is None or m.empty:
         m = pd.DataFrame(columns=RAW_COLUMNS)
-    for col, default in (("kind", "name"), ("role_of", -1), ("role_key", ""), ("sent_id", -1),
-                         ("nested", False), ("alias_of", -1)):
-        if col not in m.columns:
-            m[col] = default
+    missing = {col: default for col, default in (("kind", "name"), ("role_of", -1), ("role_key", ""),
+                                                 ("sent_id", -1), ("nested", False), ("alias_of", -1))
+               if col not in m.columns}
+    if missing:
+        m = m.assign(**missing)
     if "name" not in m.columns:
-        m["name"] = m["text"].map(_strip_possessive)
-    m["spacy_label"] = m["label"]
+        m = m.assign(name=m["text"].map(_strip_possessive))
     rules = read_aliases(aliases) if aliases else []
 
     ignore = {name_key(n) for a, n, _ in rules if a == "ignore"}
     if ignore:
-        m = m[~((m["kind"] == "name") & m["name"].map(name_key).isin(ignore))].reset_index(drop=True)
+        drop = (m["kind"] == "name") & m["name"].map(name_key).isin(ignore)
+        m = m[~drop.to_numpy()]
 
-    is_name = m["kind"] == "name"
-    m["_key"] = [name_key(t) if k else () for t, k in zip(m["name"], is_name)]
-    names = m[is_name & m["_key"].map(bool)]
+    n = len(m)
+    kinds = m["kind"].to_numpy(dtype=object)
+    labs = m["label"].to_numpy(dtype=object)
+    names_col = m["name"].to_numpy(dtype=object)
+    starts = m["start_char"].to_numpy(dtype=np.int64)
+    dcode, _doc_ids = pd.factorize(m["doc_id"], sort=False)
+    is_name = kinds == "name"
 
-    # forms: one per key
-    form_count = Counter(names["_key"])
+    # Forms: one integer per distinct name key, numbered in order of first appearance (the
+    # order every later tie-break follows); -1 for roles and names with an empty key.
+    name_code = np.full(n, -1, dtype=np.int64)
+    ncodes, uniq_names = pd.factorize(names_col[is_name], sort=False, use_na_sentinel=False)
+    name_code[is_name] = ncodes
+    form_id: dict[tuple, int] = {}
+    ufid = np.array([form_id.setdefault(k, len(form_id)) if k else -1
+                     for k in (name_key(x) for x in uniq_names)], dtype=np.int64)
+    forms: list[tuple] = list(form_id)
+    fid = np.full(n, -1, dtype=np.int64)
+    fid[is_name] = ufid[ncodes] if len(ncodes) else fid[is_name]
+    name_rows = np.flatnonzero(fid >= 0)
+    n_forms = len(forms)
+    rows_of_form = _Rows(fid[name_rows], name_rows, n_forms)
+
+    def rows_of(key: tuple) -> np.ndarray:
+        return rows_of_form[form_id.get(key, -1)]
+
+    cnt = np.bincount(fid[name_rows], minlength=n_forms)
+    form_count: Counter = Counter({forms[f]: int(cnt[f]) for f in range(n_forms)})
+    lab_code, lab_uniq = pd.factorize(labs, sort=False, use_na_sentinel=False)
     form_labels: dict[tuple, Counter] = defaultdict(Counter)
-    for key, lab in zip(names["_key"], names["label"]):
-        form_labels[key][lab] += 1
-    # role-linked names are people: count the role as a vote
+    for f, lc, c in zip(*_first_seen_pairs(fid[name_rows], lab_code[name_rows])):
+        form_labels[forms[f]][lab_uniq[lc]] += int(c)
     uf = _UF()
     for key in form_count:
         uf.find(key)
@@ -1011,15 +1066,23 @@ def resolve(
             uf.union(target, key)
 
     # an acronym the text defines ("Singapore Airlines (SIA)") is that name, everywhere
-    key_at = {(d, int(st)): k for d, st, k in zip(names["doc_id"], names["start_char"], names["_key"])}
-    for d, k, ao in zip(names["doc_id"], names["_key"], names["alias_of"]):
-        if int(ao) >= 0 and (d, int(ao)) in key_at:
-            uf.union(key_at[(d, int(ao))], k)
+    alias_of = m["alias_of"].to_numpy(dtype=np.int64)
+    defined = name_rows[alias_of[name_rows] >= 0]
+    if len(defined):
+        wanted = {(int(dcode[i]), int(alias_of[i])) for i in defined}
+        key_at = {}
+        for i in name_rows[np.isin(dcode[name_rows], [d for d, _ in wanted])]:
+            if (int(dcode[i]), int(starts[i])) in wanted:
+                key_at[(int(dcode[i]), int(starts[i]))] = forms[fid[i]]
+        for i in defined:
+            target = key_at.get((int(dcode[i]), int(alias_of[i])))
+            if target is not None:
+                uf.union(target, forms[fid[i]])
 
     # acronyms: an all-capitals one-word form joins the unique multiword form with its initials
     texts_of: dict[tuple, Counter] = defaultdict(Counter)
-    for key, t in zip(names["_key"], names["name"]):
-        texts_of[key][t] += 1
+    for f, nc, c in zip(*_first_seen_pairs(fid[name_rows], name_code[name_rows])):
+        texts_of[forms[f]][uniq_names[nc]] += int(c)
     multi = [k for k in form_count if len(k) > 1]
     by_initials: dict[str, set] = defaultdict(set)
     for k in multi:
@@ -1057,15 +1120,41 @@ def resolve(
             part_index[k[-n_part:]].add(k)
 
     # per-document full-name counts, for linking partial mentions in their own document
-    doc_full: dict[str, Counter] = defaultdict(Counter)
-    for d, key in zip(names["doc_id"], names["_key"]):
-        if key in full_person or key in full_weak:
-            doc_full[d][uf.find(key)] += 1
+    is_full = np.zeros(n_forms + 1, dtype=bool)
+    for k in full_person | full_weak:
+        if k in form_id:
+            is_full[form_id[k]] = True
+    full_rows = name_rows[is_full[fid[name_rows]]]
+    doc_full: dict[int, Counter] = defaultdict(Counter)
+    for d, f, c in zip(*_first_seen_pairs(dcode[full_rows], fid[full_rows])):
+        doc_full[int(d)][uf.find(forms[f])] += int(c)
 
-    mention_root: dict[int, object] = {}
-    single = names[names["_key"].map(len) == 1]
-    partial = names[names["_key"].isin(list(part_index))]
-    for idx, d, key in zip(partial.index, partial["doc_id"], partial["_key"]):
+    # Per-mention cluster decisions, as node numbers (an int per mention, -1 for none): a node
+    # is a form key or an analyst's split-off group; nodes[i] is its key.
+    node_id: dict[object, int] = dict(form_id)
+    nodes: list[object] = list(forms)
+
+    def node(x: object) -> int:
+        j = node_id.get(x)
+        if j is None:
+            j = node_id[x] = len(nodes)
+            nodes.append(x)
+        return j
+
+    mention_root = np.full(n, -1, dtype=np.int64)
+    is_part = np.zeros(n_forms + 1, dtype=bool)
+    for k in part_index:
+        if k in form_id:
+            is_part[form_id[k]] = True
+    partial = name_rows[is_part[fid[name_rows]]]
+    decided: dict[tuple[int, int], int] = {}  # (document, form): a partial's pick depends on nothing else
+    for idx in partial:
+        d, f = int(dcode[idx]), int(fid[idx])
+        if (d, f) in decided:
+            mention_root[idx] = decided[(d, f)]
+            continue
+        decided[(d, f)] = -1
+        key = forms[f]
         # nationalities and countries are never a person's name part ("Russian Counterbalancing",
         # a heading spaCy took for a person, must not swallow "Russian")
         if key in country_of or (major(key) == "NORP" and not person_share(key)):
@@ -1078,7 +1167,8 @@ def resolve(
                   and not (org_word and k[:len(key)] == key)} - {own}
         weak = ({uf.find(k) for k in part_index[key] if k in full_weak} - {own}
                 if person_share(key) >= 0.5 else set())
-        in_doc = {r: doc_full[d][r] for r in strong | weak if doc_full[d][r]}
+        here = doc_full.get(d, Counter())
+        in_doc = {r: here[r] for r in strong | weak if here[r]}
         cands = strong
         if not cands and not in_doc:
             continue
@@ -1096,7 +1186,8 @@ def resolve(
         elif len(cands) == 1:
             pick = next(iter(cands))
         if pick is not None:
-            mention_root[idx] = pick
+            decided[(d, f)] = mention_root[idx] = node(pick)
+    del decided
 
     # short organisation names: "Northrop" for "Northrop Grumman", "Dow" for "Dow Jones". A name
     # that opens exactly one longer organisation name of its documents is that organisation;
@@ -1114,21 +1205,23 @@ def resolve(
             longer[k2[:n_pre]].add(k2)
         if k2[0] not in _DIRECTIONS:  # "Korea" is never "North Korea"
             ending[k2[-1:]].add(k2)
-    doc_forms: dict[str, set] = defaultdict(set)
-    rows_by_key: dict[tuple, list[int]] = defaultdict(list)
-    name_doc: dict[int, str] = {}
-    for idx, d, key in zip(names.index, names["doc_id"], names["_key"]):
-        doc_forms[d].add(key)
-        rows_by_key[key].append(idx)
-        name_doc[idx] = d
+    docs_with: dict[tuple, set[int]] = {}
+
+    def docs_of(key: tuple) -> set[int]:
+        if key not in docs_with:
+            docs_with[key] = set(dcode[rows_of(key)].tolist())
+        return docs_with[key]
+
     for k1 in list(form_count):
+        rows_k1 = rows_of(k1)
         if len(k1) == 1 and k1 in ending and major(k1) in org_like and k1 not in longer:
-            for idx in rows_by_key[k1]:
-                if idx in mention_root:
+            for idx in rows_k1:
+                if mention_root[idx] >= 0:
                     continue
-                here = {uf.find(k) for k in doc_forms[name_doc[idx]] & ending[k1]} - {uf.find(k1)}
+                d = int(dcode[idx])
+                here = {uf.find(k) for k in ending[k1] if d in docs_of(k)} - {uf.find(k1)}
                 if len(here) == 1:
-                    mention_root[idx] = next(iter(here))
+                    mention_root[idx] = node(next(iter(here)))
         if k1 not in longer or major(k1) not in org_like or k1 in country_of or not form_labels.get(k1):
             continue
         # the short form must not dwarf the long one: "GM" (24) is not "GM Europe" (1)
@@ -1136,16 +1229,17 @@ def resolve(
         if not cand_forms:
             continue
         roots = {uf.find(k) for k in cand_forms} - {uf.find(k1)}
-        rows_k1 = rows_by_key[k1]
-        together = [d for d in {name_doc[i] for i in rows_k1} if doc_forms[d] & cand_forms]
+        docs_k1 = docs_of(k1)
+        together = any(docs_k1 & docs_of(k) for k in cand_forms)
         if len(roots) == 1 and together:
             uf.union(next(iter(roots)), k1)
             continue
         for idx in rows_k1:
-            d = name_doc[idx]
-            here = {uf.find(k) for k in doc_forms[d] & cand_forms}
+            d = int(dcode[idx])
+            here = {uf.find(k) for k in cand_forms if d in docs_of(k)}
             if len(here) == 1:
-                mention_root[idx] = next(iter(here))
+                mention_root[idx] = node(next(iter(here)))
+    docs_with.clear()
 
     # misspelt surnames: a one-off one-word person name one letter away from the first or last
     # word of exactly one person named in the same document ("Koh" for "Noh")
@@ -1153,58 +1247,87 @@ def resolve(
     full_of_root: dict[object, list[tuple]] = defaultdict(list)
     for k in full_person:
         full_of_root[uf.find(k)].append(k)
-    for idx, d, key in zip(single.index, single["doc_id"], single["_key"]):
-        if idx in mention_root or form_count[key] != 1 or person_share(key) < 1 or len(key[0]) < 3:
+    for f in np.flatnonzero(cnt == 1):
+        key = forms[f]
+        if len(key) != 1 or person_share(key) < 1 or len(key[0]) < 3:
             continue
         if uf.find(key) != key or key in joined:
             continue
-        hits = {r for r in doc_full[d] for k in full_of_root.get(r, ())
-                for part in (k[0], k[-1]) if len(part) == len(key[0])
-                and sum(a != b for a, b in zip(part, key[0])) == 1}
-        if len(hits) == 1:
-            mention_root[idx] = next(iter(hits))
+        for idx in rows_of_form[f]:
+            if mention_root[idx] >= 0:
+                continue
+            hits = {r for r in doc_full.get(int(dcode[idx]), ()) for k in full_of_root.get(r, ())
+                    for part in (k[0], k[-1]) if len(part) == len(key[0])
+                    and sum(a != b for a, b in zip(part, key[0])) == 1}
+            if len(hits) == 1:
+                mention_root[idx] = node(next(iter(hits)))
+    del doc_full
 
     # analyst merges
-    merges = [(n, t) for a, n, t in rules if a == "merge"]
-    for n, t in merges:
-        kn, kt = name_key(n), name_key(t)
+    merges = [(nm, t) for a, nm, t in rules if a == "merge"]
+    for nm, t in merges:
+        kn, kt = name_key(nm), name_key(t)
         form_count.setdefault(kt, 0)
         form_count.setdefault(kn, 0)
         texts_of[kt][t] += 0
         uf.union(kt, kn)
 
-    # cluster of every name mention
-    root = {}
-    for idx, key in zip(names.index, names["_key"]):
-        root[idx] = mention_root.get(idx, uf.find(key))
-    # a partial linked to a root that a later union moved: re-find
-    root = {i: uf.find(r) for i, r in root.items()}
+    # cluster of every name mention: its own pick, else its form's cluster, found again after
+    # the later unions (one find per distinct node, not per mention)
+    root = np.full(n, -1, dtype=np.int64)
+    root[name_rows] = np.where(mention_root[name_rows] >= 0, mention_root[name_rows], fid[name_rows])
+    del mention_root
+    used_nodes = np.unique(root[name_rows])
+    final = np.arange(len(nodes), dtype=np.int64)
+    for j in used_nodes:
+        final[j] = node(uf.find(nodes[j]))
+    if len(nodes) > len(final):
+        final = np.concatenate([final, np.arange(len(final), len(nodes), dtype=np.int64)])
+    root[name_rows] = final[root[name_rows]]
 
     # analyst forbids: split NAME's mentions off when they share a cluster with OTHER
-    for a, n, t in rules:
+    for a, nm, t in rules:
         if a != "forbid":
             continue
-        kn, kt = name_key(n), name_key(t)
-        clusters_t = {root[i] for i in rows_by_key.get(kt, [])}
-        for i in rows_by_key.get(kn, []):
+        kn, kt = name_key(nm), name_key(t)
+        clusters_t = set(root[rows_of(kt)].tolist())
+        split_node = node(("forbid", kn))
+        for i in rows_of(kn):
             if root[i] in clusters_t:
-                root[i] = ("forbid", kn)
+                root[i] = split_node
 
     # roles: attached ones take their name's cluster
-    doc_of, start_of = m["doc_id"].tolist(), m["start_char"].tolist()
-    start_root = {(doc_of[i], int(start_of[i])): r for i, r in root.items()}
-    roles = m[m["kind"] == "role"]
-    est_doc: dict[str, list[tuple[str, object]]] = defaultdict(list)
-    est_all: list[tuple[str, object]] = []
-    for i, d, ro, rk in zip(roles.index, roles["doc_id"], roles["role_of"], roles["role_key"]):
-        if int(ro) >= 0 and (d, int(ro)) in start_root:
-            r = start_root[(d, int(ro))]
+    role_rows = np.flatnonzero(kinds == "role")
+    role_of = m["role_of"].to_numpy(dtype=np.int64)
+    role_keys = m["role_key"].to_numpy(dtype=object)
+    attached = role_rows[role_of[role_rows] >= 0]
+    start_root: dict[tuple[int, int], int] = {}
+    if len(attached):
+        wanted = {(int(dcode[i]), int(role_of[i])) for i in attached}
+        for i in name_rows[np.isin(dcode[name_rows], [d for d, _ in wanted])]:
+            if (int(dcode[i]), int(starts[i])) in wanted:
+                start_root[(int(dcode[i]), int(starts[i]))] = int(root[i])
+    # order in which mentions join clusters (names, then attached roles, then matched roles):
+    # it decides which cluster is listed first, as ties in the entities table keep that order
+    join_order = np.full(n, -1, dtype=np.int64)
+    join_order[name_rows] = name_rows
+    est_doc: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    est_all: dict[str, dict[frozenset, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for i in role_rows:
+        d, ro = int(dcode[i]), int(role_of[i])
+        if ro >= 0 and (d, ro) in start_root:
+            r = start_root[(d, ro)]
             root[i] = r
+            join_order[i] = n + i
+            rk = role_keys[i]
             if rk:
                 est_doc[d].append((rk, r))
-                est_all.append((rk, r))
+                words = rk.split()
+                if words:
+                    est_all[words[-1]][frozenset(words[:-1])].add(r)
+    del start_root
 
-    def role_match(rk: str, pool: list[tuple[str, object]]) -> set:
+    def role_match(rk: str, pool: list[tuple[str, int]]) -> set:
         words = rk.split()
         if not words:
             return set()
@@ -1216,57 +1339,94 @@ def resolve(
                 hits.add(r)
         return hits
 
-    for i, d, rk in zip(roles.index, roles["doc_id"], roles["role_key"]):
-        if i in root or not rk:
+    def role_match_corpus(rk: str) -> set:
+        # the corpus's attached roles indexed by head word, so an unattached role is compared
+        # with the few role descriptions sharing its head, not with every attached role
+        words = rk.split()
+        if not words:
+            return set()
+        mods = set(words[:-1])
+        hits: set = set()
+        for kmods, rs in est_all.get(words[-1], {}).items():
+            if mods <= kmods:
+                hits |= rs
+        return hits
+
+    for i in role_rows:
+        rk = role_keys[i]
+        if root[i] >= 0 or not rk:
             continue
-        hits = role_match(rk, est_doc.get(d, []))
+        hits = role_match(rk, est_doc.get(int(dcode[i]), []))
         if not hits:
-            hits = role_match(rk, est_all)
+            hits = role_match_corpus(rk)
         if len(hits) == 1:
             root[i] = next(iter(hits))
+            join_order[i] = 2 * n + i
+    est_doc.clear()
+    est_all.clear()
 
-    # person labels: a name a role is attached to is a person
-    kind_of = m["kind"].tolist()
-    role_votes: Counter = Counter(r for i, r in root.items() if kind_of[i] == "role")
+    # assemble clusters: per cluster, the distinct (name, label) pairs and their counts, not
+    # the mentions themselves
+    in_cluster = np.flatnonzero(root >= 0)
+    first_join = {}
+    for r, o in zip(root[in_cluster].tolist(), join_order[in_cluster].tolist()):
+        if r not in first_join or o < first_join[r]:
+            first_join[r] = o
+    cluster_order = sorted(first_join, key=first_join.get)
+    role_votes: Counter = Counter(root[role_rows][root[role_rows] >= 0].tolist())
+    n_mentions = Counter(root[in_cluster].tolist())
+    n_docs: dict[int, int] = Counter(_first_seen_pairs(root[in_cluster], dcode[in_cluster])[0].tolist())
+    named = name_rows[root[name_rows] >= 0]
+    named = named[np.argsort(named, kind="stable")]
+    pairs_of: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+    for r, nc, lc_c in zip(*_pairs3(root[named], name_code[named], lab_code[named])):
+        pairs_of[int(r)].append((int(nc), int(lc_c[0]), int(lc_c[1])))
+    role_texts = m["text"].to_numpy(dtype=object)
+    role_forms_of: dict[int, set] = defaultdict(set)
+    clustered_roles = role_rows[root[role_rows] >= 0]
+    for r, t in zip(root[clustered_roles].tolist(), role_texts[clustered_roles]):
+        role_forms_of[r].add(t)
+    shouting = [_shouting(x) for x in uniq_names]
+    display = [_display(x) for x in uniq_names]
 
-    # assemble clusters (plain lists: per-row pandas access is what made this slow)
-    kinds, labs, keys_col = m["kind"].tolist(), m["label"].tolist(), m["_key"].tolist()
-    names_col, texts_col, docs_col = m["name"].tolist(), m["text"].tolist(), m["doc_id"].tolist()
-    members: dict[object, list[int]] = defaultdict(list)
-    for i, r in root.items():
-        members[r].append(i)
-    label_rules = {name_key(n): t.upper() for a, n, t in rules if a == "label"}
-    rename_rules = {name_key(n): t for a, n, t in rules if a == "rename"}
+    label_rules = {name_key(nm): t.upper() for a, nm, t in rules if a == "label"}
+    rename_rules = {name_key(nm): t for a, nm, t in rules if a == "rename"}
     merge_targets = {name_key(t): t for _, t in merges}
 
     acronym_keys = {k for k, c in texts_of.items() if len(k) == 1 and c and _is_acronym(c.most_common(1)[0][0])}
     ent_rows = []
-    ent_of_root: dict[object, tuple[str, str, str]] = {}
+    ent_of_root: dict[int, tuple[str, str, str]] = {}
     used_ids: set[str] = set()
-    for r, idxs in members.items():
-        name_idx = [i for i in idxs if kinds[i] == "name"]
-        if not name_idx:
+    for r in cluster_order:
+        pairs = pairs_of.get(r)
+        if not pairs:
             continue
         # a name in capitals (a dateline, a headline) says less about its label than prose does
         labels: Counter = Counter()
-        for i in name_idx:
-            labels[labs[i]] += 0.5 if _shouting(names_col[i]) else 1.0
+        keys: Counter = Counter()
+        for nc, lc, c in pairs:
+            labels[lab_uniq[lc]] += c * (0.5 if shouting[nc] else 1.0)
+            keys[forms[ufid[nc]]] += c
         labels["PERSON"] += role_votes.get(r, 0)
         label = labels.most_common(1)[0][0]
         if labels["PERSON"] and labels["PERSON"] == labels.most_common(1)[0][1]:
             label = "PERSON"
-        keys = Counter(keys_col[i] for i in name_idx)
         canon_key = _canonical_key(keys, acronym_keys)
         # a country is named by its common name ("Russia", not "Russian Federation")
         countries = [k for k in keys if k in country_of and country_of[k] == k]
         if countries and canon_key not in countries:
             canon_key = max(countries, key=lambda k: keys[k])
-        forms = Counter(_display(names_col[i]) for i in name_idx if keys_col[i] == canon_key)
-        canon = (max(forms, key=lambda f: (not _shouting(f), forms[f])) if forms
+        forms_c: Counter = Counter()
+        disp: Counter = Counter()
+        for nc, _lc, c in pairs:
+            disp[display[nc]] += c
+            if forms[ufid[nc]] == canon_key:
+                forms_c[display[nc]] += c
+        canon = (max(forms_c, key=lambda f: (not _shouting(f), forms_c[f])) if forms_c
                  else merge_targets.get(canon_key, " ".join(canon_key)))
         # an analyst's merge target that never occurs names the entity
         for kt, t in merge_targets.items():
-            if uf.find(kt) == r and kt not in keys:
+            if node(uf.find(kt)) == r and kt not in keys:
                 canon = t
         for kk in keys:
             if kk in label_rules:
@@ -1277,33 +1437,95 @@ def resolve(
         while eid in used_ids:
             eid = "E" + hashlib.sha1(f"{eid}+".encode()).hexdigest()[:8]
         used_ids.add(eid)
-        disp = Counter(_display(names_col[i]) for i in name_idx)
         alias_forms = sorted(disp, key=lambda s: (-disp[s], s))
         ent_of_root[r] = (eid, canon, label)
-        role_forms = sorted({texts_col[i] for i in idxs if kinds[i] == "role"})
         ent_rows.append({"entity_id": eid, "entity": canon, "label": label,
-                         "n_mentions": len(idxs), "n_docs": len({docs_col[i] for i in idxs}),
-                         "aliases": alias_forms, "n_names": len(name_idx), "roles": role_forms})
+                         "n_mentions": n_mentions[r], "n_docs": n_docs[r],
+                         "aliases": alias_forms, "n_names": sum(c for _, _, c in pairs),
+                         "roles": sorted(role_forms_of.get(r, ()))})
 
-    ent_col, eid_col, lab_col = [""] * len(m), [""] * len(m), list(labs)
-    for r, idxs in members.items():
-        if r not in ent_of_root:
-            continue
-        eid, canon, label = ent_of_root[r]
-        for i in idxs:
-            ent_col[i], eid_col[i], lab_col[i] = canon, eid, label
-    m["entity"], m["entity_id"], m["label"] = ent_col, eid_col, lab_col
-    m = m.drop(columns=["_key"])
+    # per mention: the cluster's entity, id and label (a code into three short lists)
+    codes = np.full(len(nodes) + 1, -1, dtype=np.int64)
+    ent_list = list(ent_of_root.values())
+    for j, r in enumerate(ent_of_root):
+        codes[r] = j
+    mcode = np.where(root >= 0, codes[root], -1)
+    has = mcode >= 0
+    ent_col = np.full(n, "", dtype=object)
+    eid_col = np.full(n, "", dtype=object)
+    lab_col = labs.copy()
+    if has.any():
+        ent_col[has] = np.array([e[1] for e in ent_list], dtype=object)[mcode[has]]
+        eid_col[has] = np.array([e[0] for e in ent_list], dtype=object)[mcode[has]]
+        lab_col[has] = np.array([e[2] for e in ent_list], dtype=object)[mcode[has]]
     ents = pd.DataFrame(ent_rows, columns=ENTITY_COLUMNS + ["n_names", "roles"])
     ents = ents.sort_values(["n_mentions", "entity"], ascending=[False, True]).reset_index(drop=True)
-    cols = MENTION_COLUMNS + [c for c in EXTRA_COLUMNS if c in m.columns]
-    cols += [c for c in m.columns if c not in cols]
-    m = m[cols].sort_values(["doc_id", "start_char", "end_char"]).reset_index(drop=True)
-    m["role_of"] = m["role_of"].astype(int)
-    m["sent_id"] = m["sent_id"].astype(int)
-    m["nested"] = m["nested"].astype(bool)
-    m["alias_of"] = m["alias_of"].astype(int)
-    return m, ents
+    # The output, in document order, built column by column with one reordering each (assign,
+    # select, sort and reset would each copy the whole table).
+    new_cols = {"spacy_label": labs, "entity": ent_col, "entity_id": eid_col, "label": lab_col}
+    all_cols = list(m.columns) + [c for c in new_cols if c not in m.columns]
+    cols = MENTION_COLUMNS + [c for c in EXTRA_COLUMNS if c in all_cols]
+    cols += [c for c in all_cols if c not in cols]
+    order = (m[["doc_id", "start_char", "end_char"]].reset_index(drop=True)
+             .sort_values(["doc_id", "start_char", "end_char"]).index.to_numpy())
+    casts = {"role_of": int, "sent_id": int, "nested": bool, "alias_of": int}
+    data = {}
+    for c in cols:
+        col = pd.Series(new_cols[c]) if c in new_cols else m[c]
+        col = col.take(order).reset_index(drop=True)
+        data[c] = col.astype(casts[c]) if c in casts else col
+    out = pd.DataFrame(data, columns=cols)
+    return out, ents
+
+
+def _pairs3(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray, list]:
+    """Distinct ``(a, b, c)`` triples in order of first appearance: ``(a, b, [(c, count)])``."""
+    if not len(a):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), []
+    nb, nc = int(b.max()) + 1, int(c.max()) + 1
+    combo = (a.astype(np.int64) * nb + b.astype(np.int64)) * nc + c.astype(np.int64)
+    codes, uniq = pd.factorize(combo, sort=False)
+    counts = np.bincount(codes, minlength=len(uniq))
+    return uniq // (nb * nc), (uniq // nc) % nb, list(zip((uniq % nc).tolist(), counts.tolist()))
+
+
+class MentionIndex:
+    """The mentions of a corpus grouped by document, as arrays: which mentions overlap a span.
+
+    The quotes and events stages look up, per quote or event, the few mentions of its own
+    document; a dict of per-mention tuples for that costs ~150 bytes a mention, these arrays a
+    few machine words. Row order within a document is the table's order, so ties between
+    equally good mentions break as they would scanning the table."""
+
+    def __init__(self, mentions: pd.DataFrame | None, columns: Iterable[str] = ("entity", "label")) -> None:
+        m = mentions if mentions is not None else pd.DataFrame(columns=["doc_id", "start_char", "end_char"])
+        codes, uniq = pd.factorize(m["doc_id"], sort=False, use_na_sentinel=False)
+        order = np.argsort(codes, kind="stable")
+        self._pos = {d: j for j, d in enumerate(uniq)}
+        self._bounds = np.searchsorted(codes[order], np.arange(len(uniq) + 1))
+        self.start = m["start_char"].to_numpy(dtype=np.int64)[order]
+        self.end = m["end_char"].to_numpy(dtype=np.int64)[order]
+        self.cols = {c: m[c].to_numpy(dtype=object)[order] for c in columns if c in m.columns}
+
+    def __len__(self) -> int:
+        return len(self.start)
+
+    def rows(self, doc_id: str) -> range:
+        """Positions of ``doc_id``'s mentions (in table order)."""
+        j = self._pos.get(doc_id)
+        return range(0) if j is None else range(int(self._bounds[j]), int(self._bounds[j + 1]))
+
+    def overlapping(self, doc_id: str, start: int, end: int) -> np.ndarray:
+        """Positions of ``doc_id``'s mentions that share a character with ``[start, end)``."""
+        r = self.rows(doc_id)
+        if not len(r):
+            return np.zeros(0, dtype=np.int64)
+        s, e = self.start[r.start:r.stop], self.end[r.start:r.stop]
+        return r.start + np.flatnonzero((s < end) & (e > start))
+
+    def doc_ids(self) -> list:
+        """The documents that have mentions."""
+        return list(self._pos)
 
 
 def _is_acronym(s: str) -> bool:

@@ -41,6 +41,7 @@ from spacy.tokens import Doc, Span, Token
 from textacy import constants as textacy_constants
 
 from kit.corpus import Article
+from kit.entities import MentionIndex
 
 __all__ = ["QUOTE_COLUMNS", "REPORTING_VERBS", "Mark", "find_marks", "pair_marks", "doc_quotes", "resolve"]
 
@@ -1321,19 +1322,26 @@ def resolve(quotes: pd.DataFrame, mentions: pd.DataFrame, entities: pd.DataFrame
     ent_label: dict[str, str] = {}
     if entities is not None and len(entities) and "entity" in entities:
         ent_label = dict(zip(entities["entity"], entities["label"]))
-    by_doc: dict[str, list[tuple[int, int, str, str]]] = {}
+    index = None
     if mentions is not None and len(mentions):
-        m = mentions[mentions["entity"].notna() & (mentions["entity"].astype(str) != "")]
-        for r in m.itertuples(index=False):
-            lab = ent_label.get(r.entity, getattr(r, "label", ""))
-            # the mention's kind ("name" / "role" from the entities stage) counts like a label:
-            # a role mention ("the Russian minister") always names a possible speaker
-            kind = str(getattr(r, "kind", "") or "")
-            by_doc.setdefault(r.doc_id, []).append((int(r.start_char), int(r.end_char), str(r.entity), str(lab),
-                                                    "role" if kind == "role" else str(getattr(r, "label", ""))))
+        keep = (mentions["entity"].notna() & (mentions["entity"].astype(str) != "")).to_numpy()
+        mcols = [c for c in ("doc_id", "start_char", "end_char", "entity", "label", "kind") if c in mentions.columns]
+        index = MentionIndex(mentions.loc[keep, mcols], columns=("entity", "label", "kind"))
 
     def covering(doc_id: str, s: int, e: int) -> list[tuple]:
-        return [x for x in by_doc.get(doc_id, []) if x[0] < e and s < x[1]]
+        """(start, end, entity, entity label, mention label or "role") of the mentions over [s, e)."""
+        if index is None:
+            return []
+        out = []
+        ents, labs, kinds = index.cols["entity"], index.cols.get("label"), index.cols.get("kind")
+        for j in index.overlapping(doc_id, s, e):
+            own = labs[j] if labs is not None else ""
+            # the mention's kind ("name" / "role" from the entities stage) counts like a label:
+            # a role mention ("the Russian minister") always names a possible speaker
+            kind = str((kinds[j] if kinds is not None else "") or "")
+            out.append((int(index.start[j]), int(index.end[j]), str(ents[j]), str(ent_label.get(ents[j], own)),
+                        "role" if kind == "role" else str(own)))
+        return out
 
     names = []
     for r in q.itertuples(index=False):
