@@ -5,6 +5,7 @@ Each stage's figures live in their own section below.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd  # noqa: F401
@@ -211,12 +212,28 @@ _LABEL_COLORS = {"PERSON": "#1f77b4", "GPE": "#2ca02c", "ORG": "#ff7f0e", "NORP"
                  "WORK_OF_ART": "#17becf", "LAW": "#d62728", "LANGUAGE": "#aec7e8"}
 
 
+#: Labels the entity charts leave out unless asked: nationality and group adjectives
+#: ("Russian", "North Korean") are mentioned in almost every sentence about a country and crowd
+#: out the people and organisations an analyst is looking for. The tables keep them.
+CHART_EXCLUDED_LABELS: tuple[str, ...] = ("NORP",)
+
+
+def _chart_mentions(mentions: pd.DataFrame, labels: list[str] | None,
+                    exclude_labels: Iterable[str] | None) -> pd.DataFrame:
+    if labels is not None or not exclude_labels or "label" not in mentions.columns:
+        return mentions
+    return mentions[~mentions["label"].isin(list(exclude_labels))]
+
+
 def top_entities(mentions: pd.DataFrame, *, top: int = 20, labels: list[str] | None = None,
-                 include_roles: bool = True) -> go.Figure:
+                 include_roles: bool = True,
+                 exclude_labels: Iterable[str] | None = CHART_EXCLUDED_LABELS) -> go.Figure:
     """Horizontal bars: the ``top`` most mentioned canonical entities, coloured by label, with
-    the number of articles each appears in on hover."""
+    the number of articles each appears in on hover. ``labels`` keeps only those labels;
+    otherwise ``exclude_labels`` are left out (nationalities, by default; ``None`` keeps all)."""
     from kit.entities import entity_counts
 
+    mentions = _chart_mentions(mentions, labels, exclude_labels)
     counts = entity_counts(mentions, include_roles=include_roles, labels=labels).head(top)
     order = counts["entity"].tolist()
     fig = px.bar(counts, x="n_mentions", y="entity", color="label", orientation="h",
@@ -229,12 +246,15 @@ def top_entities(mentions: pd.DataFrame, *, top: int = 20, labels: list[str] | N
 
 
 def entity_heatmap(mentions: pd.DataFrame, *, top: int = 20, labels: list[str] | None = None,
-                   documents: pd.DataFrame | None = None, max_docs: int = 40) -> go.Figure:
+                   documents: pd.DataFrame | None = None, max_docs: int = 40,
+                   exclude_labels: Iterable[str] | None = CHART_EXCLUDED_LABELS) -> go.Figure:
     """Heatmap of mention counts, articles x the ``top`` entities: which article is about whom.
     Rows are labelled with the article's title when ``documents`` is given; in a large corpus
-    only the ``max_docs`` articles with most mentions of these entities are drawn."""
+    only the ``max_docs`` articles with most mentions of these entities are drawn.
+    ``labels``/``exclude_labels`` as in :func:`top_entities`."""
     from kit.entities import doc_entity_matrix
 
+    mentions = _chart_mentions(mentions, labels, exclude_labels)
     mat = doc_entity_matrix(mentions, top=top, labels=labels)
     if len(mat) > max_docs:
         mat = mat.loc[mat.sum(axis=1).sort_values(ascending=False).index[:max_docs]]
@@ -251,12 +271,18 @@ def entity_heatmap(mentions: pd.DataFrame, *, top: int = 20, labels: list[str] |
 
 
 def cooccurrence_network(pairs: pd.DataFrame, mentions: pd.DataFrame | None = None, *,
-                         min_sentences: int = 1, top: int = 40, seed: int = 7) -> go.Figure:
+                         min_sentences: int = 1, top: int = 40, seed: int = 7,
+                         exclude_labels: Iterable[str] | None = CHART_EXCLUDED_LABELS) -> go.Figure:
     """Network of entities mentioned in the same sentence (from
-    :func:`kit.entities.cooccurrence`): edge width = shared sentences, node size = mentions."""
+    :func:`kit.entities.cooccurrence`): edge width = shared sentences, node size = mentions.
+    With ``mentions``, entities with an ``exclude_labels`` label are left out (as in
+    :func:`top_entities`)."""
     import networkx as nx
 
     p = pairs[pairs["n_sentences"] >= min_sentences]
+    if mentions is not None and len(mentions) and exclude_labels and "label" in mentions.columns:
+        hidden = set(mentions.loc[mentions["label"].isin(list(exclude_labels)), "entity"]) - {""}
+        p = p[~p["entity_a"].isin(hidden) & ~p["entity_b"].isin(hidden)]
     g = nx.Graph()
     for r in p.itertuples(index=False):
         g.add_edge(r.entity_a, r.entity_b, weight=int(r.n_sentences))

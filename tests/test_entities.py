@@ -435,6 +435,24 @@ def test_plots_draw(seeds_tables):
     assert not empty.data
 
 
+def test_charts_leave_nationalities_out_unless_asked(seeds_tables):
+    import kit.plots as kp
+
+    m = seeds_tables.mentions
+
+    def bars(fig) -> set[str]:
+        return {y for trace in fig.data for y in trace.y}
+
+    shown = bars(kp.top_entities(m, top=12))
+    assert {"Sergey Lavrov", "North Korea", "Kim Jong Un", "Russia"} <= shown
+    assert not shown & {"North Korean", "Russian"}
+    assert {"North Korean", "Russian"} <= bars(kp.top_entities(m, top=12, exclude_labels=None))
+    assert bars(kp.top_entities(m, labels=["NORP"])) == set(m.loc[m["label"] == "NORP", "entity"])
+    assert "North Korean" not in set(kp.entity_heatmap(m, top=15).data[0].x)
+    net = kp.cooccurrence_network(cooccurrence(m), m, top=40)
+    assert "Russian" not in {t for trace in net.data if trace.mode == "markers+text" for t in trace.text}
+
+
 def test_empty_corpus_resolves():
     m, e = resolve(pd.DataFrame(columns=["doc_id", "start_char", "end_char", "text", "label"]))
     assert m.empty and e.empty and list(e.columns[: len(ENTITY_COLUMNS)]) == ENTITY_COLUMNS
