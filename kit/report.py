@@ -24,11 +24,16 @@ from pathlib import Path
 
 from kit import __version__
 
-__all__ = ["NOTEBOOKS_DIR", "Page", "Report", "find_chromium", "find_notebooks", "main_cli", "render_dom", "report",
-           "screenshot_figure", "screenshots"]
+__all__ = ["NOTEBOOKS_DIR", "PACKAGED_NOTEBOOKS_DIR", "Page", "Report", "find_chromium", "find_notebooks",
+           "main_cli", "render_dom", "report", "screenshot_figure", "screenshots"]
 
-#: The curated notebooks of a source checkout (``kit`` is installed in editable mode).
+#: The curated notebooks of a source checkout: the repository's root ``notebooks/`` folder, next
+#: to the ``kit`` package (there when ``kit`` runs from the checkout or an editable install). They
+#: are edited there, so this copy wins when it exists.
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
+#: The copy of the same notebooks inside an installed (non-editable) ``kit``: pyproject.toml maps
+#: the package ``kit._notebooks`` onto the root ``notebooks/`` folder, so wheels and sdists carry them.
+PACKAGED_NOTEBOOKS_DIR = Path(__file__).resolve().parent / "_notebooks"
 _NOTEBOOK_NAME = re.compile(r"^\d\d_[\w-]+\.ipynb$")
 # nbconvert's lab template loads these from a CDN; the notebooks need neither MathJax nor
 # require.js, and with require.js present plotly.js would register as an AMD module instead of
@@ -66,12 +71,30 @@ class Report:
         return all(p.ok for p in self.pages)
 
 
-def find_notebooks(notebooks_dir: str | Path | None = None) -> list[Path]:
-    """The curated notebooks (``NN_name.ipynb``) of a folder, in order."""
-    folder = Path(notebooks_dir) if notebooks_dir is not None else NOTEBOOKS_DIR
-    if not folder.is_dir():
-        raise FileNotFoundError(f"notebook folder not found: {folder}")
+def _numbered(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if _NOTEBOOK_NAME.match(p.name))
+
+
+def find_notebooks(notebooks_dir: str | Path | None = None) -> list[Path]:
+    """The curated notebooks (``NN_name.ipynb``) of a folder, in order.
+
+    The folder is ``notebooks_dir`` when given (it must exist; it may hold none); otherwise the
+    first of ``NOTEBOOKS_DIR`` (a source checkout) and ``PACKAGED_NOTEBOOKS_DIR`` (an installed
+    wheel) that holds at least one; ``FileNotFoundError`` naming both when neither does.
+    """
+    if notebooks_dir is not None:
+        folder = Path(notebooks_dir)
+        if not folder.is_dir():
+            raise FileNotFoundError(f"notebook folder not found: {folder}")
+        return _numbered(folder)
+    places = {NOTEBOOKS_DIR: "the source checkout", PACKAGED_NOTEBOOKS_DIR: "the installed kit package"}
+    for folder in places:
+        found = _numbered(folder) if folder.is_dir() else []
+        if found:
+            return found
+    looked = " and ".join(f"{folder} ({what})" for folder, what in places.items())
+    raise FileNotFoundError(f"no curated notebooks (NN_name.ipynb) found: looked in {looked}; "
+                            "reinstall newskit (its wheel carries them)")
 
 
 def _blurb(nb) -> tuple[str, str]:
@@ -192,7 +215,8 @@ def report(
 
     ``tables`` (default ``out/tables``) receives the built tables; they are built once before the
     notebooks run, so every notebook reads the same cached build. ``notebooks`` picks notebooks
-    explicitly (default: every ``NN_*.ipynb`` in ``notebooks_dir``, the checkout's ``notebooks/``).
+    explicitly (default: every ``NN_*.ipynb`` in ``notebooks_dir``, else in the checkout's
+    ``notebooks/``, else in the copy an installed wheel carries; see ``find_notebooks``).
     A notebook that fails still gets its page (showing the error) and is marked in the index.
     """
     import kit
@@ -201,7 +225,8 @@ def report(
     _check_corpus(corpus)
     paths = [Path(p).resolve() for p in notebooks] if notebooks is not None else find_notebooks(notebooks_dir)
     if not paths:
-        raise FileNotFoundError(f"no notebooks (NN_name.ipynb) in {notebooks_dir or NOTEBOOKS_DIR}")
+        raise FileNotFoundError("no notebooks given" if notebooks is not None
+                                else f"no notebooks (NN_name.ipynb) in {notebooks_dir}")
     out = Path(out).resolve()
     tables_dir = Path(tables).resolve() if tables is not None else out / "tables"
     executed_dir = out / "executed"

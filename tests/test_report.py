@@ -78,6 +78,65 @@ def test_find_notebooks_takes_numbered_notebooks_only(tmp_path):
         find_notebooks(tmp_path / "nope")
 
 
+CURATED = ["00_corpus_overview.ipynb", "01_entities.ipynb", "02_quotes.ipynb", "03_chronology.ipynb"]
+
+
+def _packaged_copy(dest: Path) -> Path:
+    """What a wheel build puts in ``kit/_notebooks``: the files pyproject.toml's package-dir and
+    package-data select for ``kit._notebooks`` (what setuptools' build_py copies), under ``dest``."""
+    tomllib = pytest.importorskip("tomllib")
+    root = Path(__file__).resolve().parents[1]
+    setup = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    assert "kit._notebooks" in setup["packages"]
+    source = root / setup["package-dir"]["kit._notebooks"]
+    target = dest.joinpath(*"kit._notebooks".split("."))
+    target.mkdir(parents=True)
+    for pattern in setup["package-data"]["kit._notebooks"]:
+        for f in source.glob(pattern):
+            (target / f.name).write_bytes(f.read_bytes())
+    return target
+
+
+def test_installed_package_carries_and_finds_the_notebooks(tmp_path, monkeypatch):
+    """Outside a checkout (a regular wheel install) the notebooks come from kit/_notebooks."""
+    import kit.report
+
+    assert kit.report.PACKAGED_NOTEBOOKS_DIR == Path(kit.report.__file__).resolve().parent / "_notebooks"
+    assert kit.report.NOTEBOOKS_DIR == Path(__file__).resolve().parents[1] / "notebooks"
+    assert [p.name for p in NOTEBOOKS] == CURATED  # from the checkout, here
+    packaged = _packaged_copy(tmp_path / "site-packages")
+    monkeypatch.setattr("kit.report.NOTEBOOKS_DIR", tmp_path / "no-checkout" / "notebooks")
+    monkeypatch.setattr("kit.report.PACKAGED_NOTEBOOKS_DIR", packaged)
+    found = find_notebooks()
+    assert [p.name for p in found] == CURATED
+    assert all(p.parent == packaged for p in found)
+    assert [p.read_bytes() for p in found] == [p.read_bytes() for p in NOTEBOOKS]
+
+
+def test_notebook_lookup_order_and_error(tmp_path, monkeypatch, capsys):
+    checkout, packaged, explicit = (tmp_path / d for d in ("checkout", "packaged", "explicit"))
+    for folder, name in ((checkout, "00_checkout.ipynb"), (packaged, "00_packaged.ipynb"),
+                         (explicit, "00_explicit.ipynb")):
+        folder.mkdir()
+        (folder / name).write_text("{}")
+    monkeypatch.setattr("kit.report.NOTEBOOKS_DIR", checkout)
+    monkeypatch.setattr("kit.report.PACKAGED_NOTEBOOKS_DIR", packaged)
+    assert [p.name for p in find_notebooks(explicit)] == ["00_explicit.ipynb"]
+    assert [p.name for p in find_notebooks()] == ["00_checkout.ipynb"]
+    (checkout / "00_checkout.ipynb").unlink()  # a checkout folder with no notebook is skipped
+    assert [p.name for p in find_notebooks()] == ["00_packaged.ipynb"]
+    (packaged / "00_packaged.ipynb").unlink()
+    with pytest.raises(FileNotFoundError) as err:
+        find_notebooks()
+    assert f"looked in {checkout} (the source checkout) and {packaged} (the installed kit package)" in str(err.value)
+    monkeypatch.setattr("kit.report.NOTEBOOKS_DIR", tmp_path / "missing")  # no checkout at all
+    assert main(["report", str(CORPORA["other"]), "--out", str(tmp_path / "rep")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("kit: error: no curated notebooks (NN_name.ipynb) found: looked in ")
+    assert str(tmp_path / "missing") in err and str(packaged) in err
+    assert not (tmp_path / "rep" / "index.html").exists()
+
+
 @pytest.mark.parametrize(("cells", "expected"), [
     (["# 01 · Entities\n\nWho the corpus is about. More text.", "## Next"], ("01 · Entities", "Who the corpus is about.")),
     (["No heading here, just `text`. Second."], ("", "No heading here, just text.")),
