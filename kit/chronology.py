@@ -28,6 +28,7 @@ from datetime import date, timedelta
 import pandas as pd
 from spacy.tokens import Doc, Span, Token
 
+from kit import docview
 from kit.corpus import Article
 
 __all__ = [
@@ -1011,7 +1012,7 @@ class _Cand:
 def _candidate_spans(doc: Doc, *, ranges: bool = True) -> list[_Cand]:
     """Longest non-overlapping grammar matches, plus spaCy DATE/TIME entities the grammar missed.
     ``ranges=False`` leaves "18-19 October" as two expressions (TimeML marks each end)."""
-    text = doc.text
+    text = docview.view(doc).text
     found: list[_Cand] = []
     for name, rx in _COMPILED:
         if not ranges and name in ("day_range", "year_range"):
@@ -1019,7 +1020,7 @@ def _candidate_spans(doc: Doc, *, ranges: bool = True) -> list[_Cand]:
         for m in rx.finditer(text):
             if m.end() > m.start():
                 found.append(_Cand(m.start(), m.end(), name, "grammar"))
-    ents = [e for e in doc.ents if e.label_ in ("DATE", "TIME")]
+    ents = [e for e in docview.view(doc).ents if e.label_ in ("DATE", "TIME")]
     ent_chars = set()
     for e in ents:
         ent_chars.update(range(e.start_char, e.end_char))
@@ -1048,7 +1049,7 @@ def _context_ok(doc: Doc, c: _Cand, ent_chars: set[int]) -> bool:
     """Keep an ambiguous bare year/season/month/duration only in a date-like context."""
     if any(i in ent_chars for i in range(c.start, c.end)):
         return True
-    span = doc.char_span(c.start, c.end, alignment_mode="expand")
+    span = docview.char_span(doc, c.start, c.end)
     if span is None:
         return False
     prev = doc[span.start - 1] if span.start > 0 else None
@@ -1061,7 +1062,7 @@ def _context_ok(doc: Doc, c: _Cand, ent_chars: set[int]) -> bool:
             return False  # "2000 troops"
         return prev is not None and prev.lower_ in _YEAR_CUES
     if c.name == "season":
-        if re.match(r"(?:last|this|next) ", doc.text[c.start:c.end], re.I):
+        if re.match(r"(?:last|this|next) ", docview.view(doc).text[c.start:c.end], re.I):
             return True  # "this autumn": the determiner makes the season a date
         return prev is not None and prev.lower_ in (_YEAR_CUES | {"last", "next", "this"}) and span.root.pos_ == "NOUN"
     return span.root.pos_ in ("NOUN", "PROPN", "NUM", "ADJ")
@@ -1113,7 +1114,7 @@ def find_timexes(
         with_preposition, kinds, vague, part_of_day = False, ("DATE", "TIME", "DURATION", "SET"), True, True
     anchor = _as_date(published)
     kinds = set(kinds)
-    text = doc.text
+    text = docview.view(doc).text
     rows: list[dict] = []
     previous: list[Resolved] = []
     spans: list[tuple[Resolved, tuple[int, int]]] = []
@@ -1125,7 +1126,7 @@ def find_timexes(
         core = text[core_s:core_e]
         if re.fullmatch(r"(?i)the weekend", core) and re.match(r"\s+of\b", text[core_e:core_e + 5]):
             continue  # "the weekend of 14 June": the date that follows says which
-        span = doc.char_span(core_s, core_e, alignment_mode="expand")
+        span = docview.char_span(doc, core_s, core_e)
         tense = clause_tense(span.root) if span is not None else "unknown"
         if span is not None and tense in ("past", "present") and _deadline(span.root):
             tense = "future"
@@ -1436,7 +1437,7 @@ def _antecedent(doc: Doc, pron: Token) -> Span | None:
     """The person a "he"/"she" stands for: the nearest PERSON named before it (as the quotes
     stage resolves speakers)."""
     best = None
-    for e in doc.ents:
+    for e in docview.view(doc).ents:
         if e.start >= pron.i:
             break
         if e.label_ == "PERSON":
@@ -1459,11 +1460,12 @@ def doc_event_candidates(doc: Doc, art: Article, timexes: pd.DataFrame) -> pd.Da
     tx = timexes[timexes["date_start"].notna()]
     if "type" in tx.columns:
         tx = tx[tx["type"].isin(_DATE_KINDS)]
-    datelines = [m.span() for m in _DATELINE.finditer(doc.text)]
-    in_dateline = {t.i for t in doc if any(a <= t.idx < b for a, b in datelines)}
+    dv = docview.view(doc)
+    datelines = [m.span() for m in _DATELINE.finditer(dv.text)]
+    in_dateline = {t.i for t in dv.tokens if any(a <= t.idx < b for a, b in datelines)}
     for r in tx.itertuples(index=False):
         cs, ce = int(r.clean_start), int(r.clean_end)
-        span = doc.char_span(cs, ce, alignment_mode="expand")
+        span = docview.char_span(doc, cs, ce)
         if span is None or span.start in in_dateline:
             continue
         sent = span.sent
@@ -1473,7 +1475,7 @@ def doc_event_candidates(doc: Doc, art: Article, timexes: pd.DataFrame) -> pd.Da
         # Participants: named mentions in the predicate's clause, else in the whole sentence.
         scope = _clause(pred) if pred.pos_ in ("VERB", "AUX") else {t.i for t in pred.head.subtree}
         scope |= _borrowed_subject(pred)
-        ents = [e for e in sent.ents if e.label_ in _PARTICIPANT_LABELS and not _title_modifier(e)
+        ents = [e for e in docview.span_ents(sent) if e.label_ in _PARTICIPANT_LABELS and not _title_modifier(e)
                 and not _describes_noun(e) and e.start not in in_dateline]
         inside = [e for e in ents if e.root.i in scope]
         chosen = inside or ents
