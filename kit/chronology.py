@@ -211,6 +211,87 @@ _PATTERNS: list[tuple[str, str]] = [
 ]
 _COMPILED = [(name, re.compile(rx, re.I)) for name, rx in _PATTERNS]
 
+# -- a cheap test that lets _candidate_spans skip a pattern that cannot match a text.
+# Each pattern opens with \b and an alternation, so sre has no prefix to scan for and tries the
+# whole pattern at every word boundary: 34 such scans were most of the stage's time. Instead,
+# from each pattern's parse tree, a set of lower-case strings one of which every match contains
+# ("day", "week", ... for a duration); a text holding none of them (as plain substrings, a fast
+# C search) has no match. Under re.I an ASCII letter also matches four non-ASCII letters (see
+# _FOLDS_TO_ASCII), so a text holding one of those is always scanned in full.
+_FOLDS_TO_ASCII = "\u0130\u0131\u017f\u212a"  # İ ı (i), ſ (s), Kelvin sign (k)
+_MAX_REQUIRED = 64  # more strings than this: no test (it would cost more than the scan)
+
+
+def _op_name(op: object) -> str:
+    return getattr(op, "name", str(op))
+
+
+def _required_seq(items: Iterable) -> frozenset[str] | None:
+    """Strings one of which every match of a parsed sequence contains, or None."""
+    best: frozenset[str] | None = None
+    run: set[str] = {""}  # the literal text just before, in every form a small class allows
+
+    def consider(req: Iterable[str] | None) -> None:
+        nonlocal best
+        req = frozenset(req) if req is not None else None
+        if req and all(req) and (best is None or min(map(len, req)) > min(map(len, best))):
+            best = req
+
+    for op, av in items:
+        name = _op_name(op)
+        chars: list[str] | None = None
+        if name == "LITERAL":
+            chars = [chr(av)]
+        elif name == "IN" and av and all(_op_name(o) in ("LITERAL", "RANGE") for o, _ in av):
+            chars = []
+            for o, a in av:
+                chars.extend([chr(a)] if _op_name(o) == "LITERAL" else map(chr, range(a[0], a[1] + 1)))
+        if chars is not None and all(c.isascii() for c in chars) and len(run) * len(chars) <= _MAX_REQUIRED:
+            run = {r + c.lower() for r in run for c in chars}
+            continue
+        consider(run)
+        run = {""}
+        if chars is None:
+            consider(_required_item(name, av))
+    consider(run)
+    return best
+
+
+def _required_item(name: str, av) -> frozenset[str] | None:
+    if name == "SUBPATTERN":
+        return _required_seq(av[-1])
+    if name == "ATOMIC_GROUP":
+        return _required_seq(av)
+    if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+        return _required_seq(av[2]) if av[0] >= 1 else None
+    if name == "BRANCH":
+        out: set[str] = set()
+        for alt in av[1]:
+            r = _required_seq(alt)
+            if not r:
+                return None
+            out |= r
+        return frozenset(out) if len(out) <= _MAX_REQUIRED else None
+    return None  # a lookaround, \b, \d, a negated class...: no literal text required
+
+
+def _required(pattern: str, flags: int = re.I) -> frozenset[str] | None:
+    """Lower-case strings one of which occurs in every match of ``pattern`` (None: unknown)."""
+    try:
+        import re._parser as sre_parse  # Python >= 3.11
+    except ImportError:  # pragma: no cover
+        try:
+            import sre_parse  # type: ignore[no-redef]
+        except ImportError:
+            return None
+    try:
+        return _required_seq(sre_parse.parse(pattern, flags))
+    except Exception:  # noqa: BLE001 - an unexpected parse tree only costs the shortcut
+        return None
+
+
+_REQUIRED = [_required(rx) for _, rx in _PATTERNS]
+
 _DATE_KINDS = ("DATE", "TIME")
 
 
@@ -1014,9 +1095,14 @@ def _candidate_spans(doc: Doc, *, ranges: bool = True) -> list[_Cand]:
     ``ranges=False`` leaves "18-19 October" as two expressions (TimeML marks each end)."""
     text = docview.view(doc).text
     found: list[_Cand] = []
-    for name, rx in _COMPILED:
+    low = None if any(c in text for c in _FOLDS_TO_ASCII) else text.lower()
+    present: dict[str, bool] = {}
+    for (name, rx), req in zip(_COMPILED, _REQUIRED):
         if not ranges and name in ("day_range", "year_range"):
             continue
+        if req is not None and low is not None and not any(
+                present[k] if k in present else present.setdefault(k, k in low) for k in req):
+            continue  # none of the words every match holds: no match (see _REQUIRED)
         for m in rx.finditer(text):
             if m.end() > m.start():
                 found.append(_Cand(m.start(), m.end(), name, "grammar"))
