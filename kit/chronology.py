@@ -21,7 +21,7 @@ from __future__ import annotations
 import bisect
 import calendar
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -291,6 +291,113 @@ def _required(pattern: str, flags: int = re.I) -> frozenset[str] | None:
 
 
 _REQUIRED = [_required(rx) for _, rx in _PATTERNS]
+
+
+# -- where a match can start. Every pattern's match starts with a word character right after
+# \b, so only at a word start whose first character can open the pattern: a case-sensitive
+# scanner with a character class first, which sre skips to in C, finds those places, and
+# the pattern is tried there with .match (same text, same context) instead of at every position.
+class _NoFirst(Exception):
+    """The opening of a pattern is not a plain set of characters."""
+
+
+def _first_seq(items: Iterable) -> tuple[set[str], bool, bool]:
+    """``(characters, may be a digit, may be empty)`` that a parsed sequence can start with."""
+    chars: set[str] = set()
+    digit = False
+    for op, av in items:
+        c, d, nullable = _first_item(_op_name(op), av)
+        chars |= c
+        digit |= d
+        if not nullable:
+            return chars, digit, False
+    return chars, digit, True
+
+
+def _first_item(name: str, av) -> tuple[set[str], bool, bool]:
+    if name == "LITERAL":
+        return {chr(av)}, False, False
+    if name == "IN":
+        chars: set[str] = set()
+        digit = False
+        for o, a in av:
+            n = _op_name(o)
+            if n == "LITERAL":
+                chars.add(chr(a))
+            elif n == "RANGE":
+                chars.update(map(chr, range(a[0], a[1] + 1)))
+            elif n == "CATEGORY" and _op_name(a) in ("CATEGORY_DIGIT", "CATEGORY_UNI_DIGIT"):
+                digit = True
+            else:
+                raise _NoFirst
+        return chars, digit, False
+    if name in ("AT", "ASSERT", "ASSERT_NOT"):  # zero-width: the next item opens the match
+        return set(), False, True
+    if name == "SUBPATTERN":
+        return _first_seq(av[-1])
+    if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+        c, d, n = _first_seq(av[2])
+        return c, d, n or av[0] == 0
+    if name == "BRANCH":
+        chars, digit, nullable = set(), False, False
+        for alt in av[1]:
+            c, d, n = _first_seq(alt)
+            chars |= c
+            digit |= d
+            nullable |= n
+        return chars, digit, nullable
+    raise _NoFirst
+
+
+def _opens_with_boundary(items: list) -> bool:
+    """Every way through the parsed sequence starts with ``\\b``."""
+    if not items:
+        return False
+    op, av = items[0]
+    name = _op_name(op)
+    if name == "AT":
+        return _op_name(av) in ("AT_BOUNDARY", "AT_UNI_BOUNDARY")
+    if name == "SUBPATTERN":
+        return _opens_with_boundary(list(av[-1]))
+    if name == "BRANCH":
+        return all(_opens_with_boundary(list(alt)) for alt in av[1])
+    return False
+
+
+def _start_scanner(pattern: str, flags: int = re.I) -> re.Pattern | None:
+    """A regex whose match starts are the word starts where ``pattern`` can match (None: the
+    pattern can start elsewhere or is not understood; it is then scanned in full)."""
+    try:
+        import re._parser as sre_parse  # Python >= 3.11
+    except ImportError:  # pragma: no cover
+        return None
+    try:
+        parsed = sre_parse.parse(pattern, flags)
+        chars, digit, nullable = _first_seq(parsed)
+        bounded = _opens_with_boundary(list(parsed))
+    except Exception:  # noqa: BLE001 - _NoFirst or an unexpected parse tree: scan in full
+        return None
+    if not bounded or nullable or not (chars or digit) or not all(c.isascii() and (c.isalnum() or c == "_") for c in chars):
+        return None
+    both = sorted({x for c in chars for x in (c.lower(), c.upper())})
+    # (?<!\w.) after the character: it starts the text or follows a non-word character
+    return re.compile("[" + "".join(re.escape(c) for c in both) + (r"\d" if digit else "") + r"](?<!\w.)")
+
+
+_SCANNERS = [_start_scanner(rx) for _, rx in _PATTERNS]
+
+
+def _finditer(rx: re.Pattern, text: str, scanner: re.Pattern) -> Iterator[re.Match]:
+    """``rx.finditer(text)`` tried only where ``scanner`` says a match can start."""
+    pos = 0
+    for s in scanner.finditer(text):
+        p = s.start()
+        if p < pos:
+            continue
+        m = rx.match(text, p)
+        if m is not None:
+            yield m
+            pos = m.end()
 
 _DATE_KINDS = ("DATE", "TIME")
 
@@ -1097,13 +1204,14 @@ def _candidate_spans(doc: Doc, *, ranges: bool = True) -> list[_Cand]:
     found: list[_Cand] = []
     low = None if any(c in text for c in _FOLDS_TO_ASCII) else text.lower()
     present: dict[str, bool] = {}
-    for (name, rx), req in zip(_COMPILED, _REQUIRED):
+    for (name, rx), req, scanner in zip(_COMPILED, _REQUIRED, _SCANNERS):
         if not ranges and name in ("day_range", "year_range"):
             continue
         if req is not None and low is not None and not any(
                 present[k] if k in present else present.setdefault(k, k in low) for k in req):
             continue  # none of the words every match holds: no match (see _REQUIRED)
-        for m in rx.finditer(text):
+        # (a text with a letter that folds to ASCII under re.I is scanned in full)
+        for m in rx.finditer(text) if scanner is None or low is None else _finditer(rx, text, scanner):
             if m.end() > m.start():
                 found.append(_Cand(m.start(), m.end(), name, "grammar"))
     ents = [e for e in docview.view(doc).ents if e.label_ in ("DATE", "TIME")]

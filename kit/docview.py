@@ -22,7 +22,7 @@ __all__ = ["DocView", "view", "tokens_in", "char_span", "span_ents"]
 class DocView:
     """Text, tokens, entities and token offsets of one ``Doc``, each built on first use."""
 
-    __slots__ = ("doc", "_text", "_tokens", "_ents", "_starts", "_sent_starts")
+    __slots__ = ("doc", "_text", "_tokens", "_ents", "_starts", "_sent_starts", "_spans")
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
@@ -31,12 +31,13 @@ class DocView:
         self._ents: tuple[Span, ...] | None = None
         self._starts: list[int] | None = None
         self._sent_starts: list[int] | None = None
+        self._spans: dict[tuple[int, int], Span | None] = {}
 
     @property
     def text(self) -> str:
         """``doc.text``."""
-        if self._text is None:
-            self._text = self.doc.text
+        if self._text is None:  # as spaCy builds it, from the shared tokens
+            self._text = "".join([t.text_with_ws for t in self.tokens])
         return self._text
 
     @property
@@ -74,9 +75,10 @@ class DocView:
 
     def _by_char(self, c: int) -> int:
         """spaCy's ``token_by_char``: the token whose text or trailing space holds char ``c``."""
-        if c < 0 or c >= len(self.text):
+        starts = self.starts
+        if c < 0 or not starts or c >= len(self.text):
             return -1
-        return bisect_right(self.starts, c) - 1
+        return bisect_right(starts, c) - 1
 
     def expand_bounds(self, start_idx: int, end_idx: int) -> tuple[int, int] | None:
         """Token bounds of ``doc.char_span(start_idx, end_idx, alignment_mode="expand")``."""
@@ -117,9 +119,14 @@ def span_ents(span: Span) -> list[Span]:
 
 
 def char_span(doc: Doc, start_idx: int, end_idx: int) -> Span | None:
-    """``doc.char_span(start_idx, end_idx, alignment_mode="expand")`` without making Tokens."""
-    b = view(doc).expand_bounds(start_idx, end_idx)
-    return None if b is None else Span(doc, b[0], b[1])
+    """``doc.char_span(start_idx, end_idx, alignment_mode="expand")``, made once per document
+    and range (the entity rules ask for the same candidate's span many times)."""
+    v = view(doc)
+    key = (start_idx, end_idx)
+    if key not in v._spans:
+        b = v.expand_bounds(start_idx, end_idx)
+        v._spans[key] = None if b is None else Span(doc, b[0], b[1])
+    return v._spans[key]
 
 
 def tokens_in(doc: Doc, start_idx: int, end_idx: int) -> list[Token]:
