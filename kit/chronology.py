@@ -293,60 +293,18 @@ def _required(pattern: str, flags: int = re.I) -> frozenset[str] | None:
 _REQUIRED = [_required(rx) for _, rx in _PATTERNS]
 
 
-# -- where a match can start. Every pattern's match starts with a word character right after
-# \b, so only at a word start whose first character can open the pattern: a case-sensitive
-# scanner with a character class first, which sre skips to in C, finds those places, and
-# the pattern is tried there with .match (same text, same context) instead of at every position.
-class _NoFirst(Exception):
-    """The opening of a pattern is not a plain set of characters."""
-
-
-def _first_seq(items: Iterable) -> tuple[set[str], bool, bool]:
-    """``(characters, may be a digit, may be empty)`` that a parsed sequence can start with."""
-    chars: set[str] = set()
-    digit = False
-    for op, av in items:
-        c, d, nullable = _first_item(_op_name(op), av)
-        chars |= c
-        digit |= d
-        if not nullable:
-            return chars, digit, False
-    return chars, digit, True
-
-
-def _first_item(name: str, av) -> tuple[set[str], bool, bool]:
-    if name == "LITERAL":
-        return {chr(av)}, False, False
-    if name == "IN":
-        chars: set[str] = set()
-        digit = False
-        for o, a in av:
-            n = _op_name(o)
-            if n == "LITERAL":
-                chars.add(chr(a))
-            elif n == "RANGE":
-                chars.update(map(chr, range(a[0], a[1] + 1)))
-            elif n == "CATEGORY" and _op_name(a) in ("CATEGORY_DIGIT", "CATEGORY_UNI_DIGIT"):
-                digit = True
-            else:
-                raise _NoFirst
-        return chars, digit, False
-    if name in ("AT", "ASSERT", "ASSERT_NOT"):  # zero-width: the next item opens the match
-        return set(), False, True
-    if name == "SUBPATTERN":
-        return _first_seq(av[-1])
-    if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-        c, d, n = _first_seq(av[2])
-        return c, d, n or av[0] == 0
-    if name == "BRANCH":
-        chars, digit, nullable = set(), False, False
-        for alt in av[1]:
-            c, d, n = _first_seq(alt)
-            chars |= c
-            digit |= d
-            nullable |= n
-        return chars, digit, nullable
-    raise _NoFirst
+# -- where a match can start. Every pattern's match starts at a word start (right after \\b, on
+# a word character), and its first characters are one of a few strings ("jan", "feb", ..., "the",
+# a digit): from each pattern's parse tree, the set of those openings (up to _KEY letters, a
+# digit written as _DIGIT). The text's word starts are found in one C scan; each start's opening
+# (lower case, digits folded) says, once per distinct opening, which patterns can match there,
+# and a pattern is tried only at those places with .match (same text, same context for \\b and
+# lookbehinds) instead of at every position.
+_KEY = 3
+_DIGIT = "\x00"
+_MAX_OPENINGS = 400
+_ASCII_DIGITS = str.maketrans("0123456789", _DIGIT * 10)
+_WORD = re.compile(r"\w+")
 
 
 def _opens_with_boundary(items: list) -> bool:
@@ -364,40 +322,125 @@ def _opens_with_boundary(items: list) -> bool:
     return False
 
 
-def _start_scanner(pattern: str, flags: int = re.I) -> re.Pattern | None:
-    """A regex whose match starts are the word starts where ``pattern`` can match (None: the
-    pattern can start elsewhere or is not understood; it is then scanned in full)."""
+_Openings = set[tuple[str, bool]]  # (lower-case opening, True if the item ends there)
+
+
+def _openings_item(name: str, av) -> _Openings:
+    if name == "LITERAL":
+        c = chr(av)
+        return {(c.lower().translate(_ASCII_DIGITS), True)} if c.isascii() else {("", False)}
+    if name == "IN":
+        chars: set[str] = set()
+        for o, a in av:
+            n = _op_name(o)
+            if n == "LITERAL":
+                chars.add(chr(a))
+            elif n == "RANGE" and a[1] - a[0] <= 12:
+                chars.update(map(chr, range(a[0], a[1] + 1)))
+            elif n == "CATEGORY" and _op_name(a) in ("CATEGORY_DIGIT", "CATEGORY_UNI_DIGIT"):
+                chars.add(_DIGIT)
+            else:
+                return {("", False)}
+        if len(chars) > 12 or not all(c.isascii() for c in chars):
+            return {("", False)}
+        return {(c.lower().translate(_ASCII_DIGITS), True) for c in chars}
+    if name in ("AT", "ASSERT", "ASSERT_NOT"):  # zero-width
+        return {("", True)}
+    if name == "SUBPATTERN":
+        return _openings_seq(av[-1])
+    if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+        lo, hi, sub = av
+        inner = _openings_seq(sub)
+        if lo == 0 and hi == 1:
+            return {("", True)} | inner
+        return {(o, False) for o, _ in inner} | ({("", True)} if lo == 0 else set())
+    if name == "BRANCH":
+        out: _Openings = set()
+        for alt in av[1]:
+            out |= _openings_seq(alt)
+        return out
+    return {("", False)}  # anything else: the opening stops here
+
+
+def _openings_seq(items: Iterable) -> _Openings:
+    """The first (up to _KEY) characters of every match of a parsed sequence."""
+    cur: _Openings = {("", True)}
+    for op, av in items:
+        if all(not done or len(o) >= _KEY for o, done in cur):
+            break
+        step = None
+        nxt: _Openings = set()
+        for o, done in cur:
+            if not done or len(o) >= _KEY:
+                nxt.add((o, False))
+                continue
+            if step is None:
+                step = _openings_item(_op_name(op), av)
+            for t, t_done in step:
+                u = o + t
+                nxt.add((u[:_KEY], False) if len(u) >= _KEY else (u, t_done))
+        if len(nxt) > _MAX_OPENINGS:
+            return {("", False)}
+        cur = nxt
+    return cur
+
+
+def _openings(pattern: str, flags: int = re.I) -> tuple[frozenset[str], ...] | None:
+    """The openings of ``pattern``'s matches by length (1.._KEY), or None when a match need not
+    start at a word start or may open with anything (the pattern is then scanned in full)."""
     try:
         import re._parser as sre_parse  # Python >= 3.11
     except ImportError:  # pragma: no cover
         return None
     try:
         parsed = sre_parse.parse(pattern, flags)
-        chars, digit, nullable = _first_seq(parsed)
-        bounded = _opens_with_boundary(list(parsed))
-    except Exception:  # noqa: BLE001 - _NoFirst or an unexpected parse tree: scan in full
+        if not _opens_with_boundary(list(parsed)):
+            return None
+        found = {o for o, _ in _openings_seq(parsed)}
+    except Exception:  # noqa: BLE001 - an unexpected parse tree: scan in full
         return None
-    if not bounded or nullable or not (chars or digit) or not all(c.isascii() and (c.isalnum() or c == "_") for c in chars):
+    if "" in found or not all(o[0] == _DIGIT or (o[0].isascii() and o[0].isalnum()) for o in found):
         return None
-    both = sorted({x for c in chars for x in (c.lower(), c.upper())})
-    # (?<!\w.) after the character: it starts the text or follows a non-word character
-    return re.compile("[" + "".join(re.escape(c) for c in both) + (r"\d" if digit else "") + r"](?<!\w.)")
+    return tuple(frozenset(o for o in found if len(o) == n) for n in range(1, _KEY + 1))
 
 
-_SCANNERS = [_start_scanner(rx) for _, rx in _PATTERNS]
+_OPENINGS = [_openings(rx) for _, rx in _PATTERNS]
+_BY_KEY: dict[str, tuple[int, ...]] = {}  # a word start's opening -> patterns that can match there
 
 
-def _finditer(rx: re.Pattern, text: str, scanner: re.Pattern) -> Iterator[re.Match]:
-    """``rx.finditer(text)`` tried only where ``scanner`` says a match can start."""
+def _patterns_at(key: str) -> tuple[int, ...]:
+    out = _BY_KEY.get(key)
+    if out is None:
+        out = _BY_KEY[key] = tuple(
+            i for i, op in enumerate(_OPENINGS)
+            if op is not None and any(key[:n] in op[n - 1] for n in range(1, _KEY + 1)))
+    return out
+
+
+def _start_lists(text: str, low: str) -> list[list[int]]:
+    """For each pattern, the word starts of ``text`` where a match of it can start."""
+    folded = low.translate(_ASCII_DIGITS)
+    by_pattern: list[list[int]] = [[] for _ in _PATTERNS]
+    for m in _WORD.finditer(text):
+        p = m.start()
+        key = folded[p:p + _KEY]
+        pats = _BY_KEY.get(key)
+        for i in _patterns_at(key) if pats is None else pats:
+            by_pattern[i].append(p)
+    return by_pattern
+
+
+def _finditer(rx: re.Pattern, text: str, starts: list[int]) -> Iterator[re.Match]:
+    """``rx.finditer(text)`` tried only at ``starts``."""
     pos = 0
-    for s in scanner.finditer(text):
-        p = s.start()
+    for p in starts:
         if p < pos:
             continue
         m = rx.match(text, p)
         if m is not None:
             yield m
             pos = m.end()
+
 
 _DATE_KINDS = ("DATE", "TIME")
 
@@ -1203,15 +1246,19 @@ def _candidate_spans(doc: Doc, *, ranges: bool = True) -> list[_Cand]:
     text = docview.view(doc).text
     found: list[_Cand] = []
     low = None if any(c in text for c in _FOLDS_TO_ASCII) else text.lower()
+    # A digit other than 0-9 is a \\d the openings (folded to 0-9) would not see.
+    if low is not None and not low.isascii() and any(not c.isascii() and c.isdecimal() for c in set(low)):
+        low = None
+    starts = _start_lists(text, low) if low is not None else None
     present: dict[str, bool] = {}
-    for (name, rx), req, scanner in zip(_COMPILED, _REQUIRED, _SCANNERS):
+    for i, ((name, rx), req) in enumerate(zip(_COMPILED, _REQUIRED)):
         if not ranges and name in ("day_range", "year_range"):
             continue
         if req is not None and low is not None and not any(
                 present[k] if k in present else present.setdefault(k, k in low) for k in req):
             continue  # none of the words every match holds: no match (see _REQUIRED)
         # (a text with a letter that folds to ASCII under re.I is scanned in full)
-        for m in rx.finditer(text) if scanner is None or low is None else _finditer(rx, text, scanner):
+        for m in rx.finditer(text) if starts is None or _OPENINGS[i] is None else _finditer(rx, text, starts[i]):
             if m.end() > m.start():
                 found.append(_Cand(m.start(), m.end(), name, "grammar"))
     ents = [e for e in docview.view(doc).ents if e.label_ in ("DATE", "TIME")]
