@@ -873,8 +873,13 @@ def _doc_quotes(doc: Doc, art: Article, *, keep_unattributed: bool, mixed: str, 
 
     # ---- indirect speech from the parse
     indirect: list[_Quote] = []
+    inside = bytearray(len(text) + 1)  # 1 inside a quote span: one lookup per token, not a scan
+    for a, b in quote_spans:
+        b = min(b, len(inside))
+        if b > a:
+            inside[a:b] = b"\x01" * (b - a)
     for tok in docview.view(doc).tokens:
-        if any(a <= tok.idx < b for a, b in quote_spans):
+        if inside[tok.idx]:
             continue
         if tok.lower_ == "according":
             to = [g for g in tok.children if g.lower_ == "to"]
