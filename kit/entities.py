@@ -61,14 +61,16 @@ import html
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
 
 import pandas as pd
-from spacy.tokens import Doc, Token
+from spacy.parts_of_speech import DET
+from spacy.tokens import Doc, Span, Token
 
+from kit import docview
 from kit.corpus import Article
 
 __all__ = [
@@ -327,7 +329,7 @@ def _is_headline(line: str) -> bool:
 
 
 def _tok_span(doc: Doc, s: int, e: int):
-    return doc.char_span(s, e, alignment_mode="expand")
+    return docview.char_span(doc, s, e)
 
 
 def _is_role_head(t: Token) -> bool:
@@ -340,16 +342,30 @@ def _capitalised(t: Token) -> bool:
     return t.text[:1].isupper() and any(c.isalpha() for c in t.text)
 
 
+# textacy's NUMERIC_ENT_TYPES: entity types left to the date, quantity and quote stages.
+_NUMERIC_TYPES = frozenset({"ORDINAL", "CARDINAL", "MONEY", "QUANTITY", "PERCENT", "TIME", "DATE"})
+
+
+def _name_entities(doc: Doc) -> Iterator[Span]:
+    """spaCy's entities as ``textacy.extract.entities(doc, exclude_types="NUMERIC",
+    drop_determiners=True)`` gives them: no whitespace-only or numeric ones, a leading
+    determiner dropped. Done here because importing textacy costs seconds per process (it pulls
+    in scikit-learn and scipy) for these few lines."""
+    for ent in docview.view(doc).ents:
+        if ent.text.isspace() or ent.label_ in _NUMERIC_TYPES:
+            continue
+        yield Span(doc, ent.start + 1, ent.end, label=ent.label) if ent[0].pos == DET else ent
+
+
 def doc_mentions(doc: Doc, art: Article) -> pd.DataFrame:
     """Entity mentions of one parsed article, with raw offsets (not yet clustered).
 
-    Name mentions come from spaCy's entities (via ``textacy.extract.entities``, numeric types
+    Name mentions come from spaCy's entities (as ``textacy.extract.entities`` gives them, numeric types
     left to other stages) repaired by general rules; role mentions are descriptions equated
     with a name in the text (pre-name titles, appositions) or definite role descriptions
     ("the Russian minister") that :func:`resolve` links across the document and corpus."""
-    import textacy.extract
-
-    text = doc.text
+    dv = docview.view(doc)
+    text = dv.text
     # lines of the clean view, and which are title-case headlines
     line_spans: list[tuple[int, int, bool]] = []
     pos = 0
@@ -363,7 +379,7 @@ def doc_mentions(doc: Doc, art: Article) -> pd.DataFrame:
         return line_spans[max(0, bisect.bisect_right(line_starts, i) - 1)][2]
 
     # one pass over the tokens (creating spaCy Token objects is the costly part)
-    toks = list(doc)
+    toks = dv.tokens
     appos = [t for t in toks if t.dep_ == "appos"]
     # words attested as names: capitalised mid-sentence outside headlines
     namelike: set[str] = set()
@@ -372,7 +388,7 @@ def doc_mentions(doc: Doc, art: Article) -> pd.DataFrame:
             namelike.add(_strip_possessive(t.text))
 
     cands: list[_Cand] = []
-    for span in textacy.extract.entities(doc, exclude_types="NUMERIC", drop_determiners=True):
+    for span in _name_entities(doc):
         if span.label_ not in NAME_LABELS:
             continue
         for s, e in _split(text, span.start_char, span.end_char):
@@ -685,6 +701,17 @@ def _extend_name(doc: Doc, c: _Cand, cands: list[_Cand]) -> _Cand:
 _CAP_WORD = re.compile(r" ([A-Z][\w’'&.-]*)")
 
 
+def _names_pattern(names: list[str]) -> re.Pattern:
+    """``(?<![\\w-])(?:name|name...)(?!\\w)`` with the lookbehind moved after each name's first
+    letter: the same matches, but each alternative opens with a literal, so sre jumps between
+    those letters instead of testing the lookbehind and every name at every character."""
+    alts = []
+    for nm in names:
+        first = re.escape(nm[0])
+        alts.append(f"{first}(?<![\\w-]{first}){re.escape(nm[1:])}")
+    return re.compile("(?:" + "|".join(alts) + r")(?!\w)")
+
+
 def _gazetteer(text: str, cands: list[_Cand], in_headline) -> list[_Cand]:
     """Find again, in the whole document, names the NER tagged somewhere in it (spaCy misses
     "Russia" in "North Korea-Russia relations" while tagging it elsewhere)."""
@@ -710,9 +737,7 @@ def _gazetteer(text: str, cands: list[_Cand], in_headline) -> list[_Cand]:
     if not names:
         return out
     # one pattern for all names, longest first, so "North Korea" wins over "Korea"
-    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(nm) for nm in sorted(names, key=len, reverse=True))
-                         + r")(?!\w)")
-    for m in pattern.finditer(text):
+    for m in _names_pattern(sorted(names, key=len, reverse=True)).finditer(text):
         nm = m.group()
         s, e = m.start(), m.end()
         if any(covered[s:e]):
