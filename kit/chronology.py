@@ -1254,6 +1254,8 @@ def _candidate_spans(doc: Doc, *, ranges: bool = True) -> list[_Cand]:
     for i, ((name, rx), req) in enumerate(zip(_COMPILED, _REQUIRED)):
         if not ranges and name in ("day_range", "year_range"):
             continue
+        if starts is not None and _OPENINGS[i] is not None and not starts[i]:
+            continue  # no word start opens like a match of this pattern
         if req is not None and low is not None and not any(
                 present[k] if k in present else present.setdefault(k, k in low) for k in req):
             continue  # none of the words every match holds: no match (see _REQUIRED)
