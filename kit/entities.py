@@ -339,7 +339,8 @@ def _is_role_head(t: Token) -> bool:
 
 
 def _capitalised(t: Token) -> bool:
-    return t.text[:1].isupper() and any(c.isalpha() for c in t.text)
+    w = t.text
+    return w[:1].isupper() and any(c.isalpha() for c in w)
 
 
 # textacy's NUMERIC_ENT_TYPES: entity types left to the date, quantity and quote stages.
@@ -383,8 +384,8 @@ def doc_mentions(doc: Doc, art: Article) -> pd.DataFrame:
     appos = [t for t in toks if t.dep_ == "appos"]
     # words attested as names: capitalised mid-sentence outside headlines
     namelike: set[str] = set()
-    for t in toks:
-        if not t.is_sent_start and _capitalised(t) and not in_headline(t.idx):
+    for t in toks:  # the capitalisation test first: it rules out most tokens most cheaply
+        if _capitalised(t) and not t.is_sent_start and not in_headline(t.idx):
             namelike.add(_strip_possessive(t.text))
 
     cands: list[_Cand] = []
@@ -727,7 +728,7 @@ def _gazetteer(text: str, cands: list[_Cand], in_headline) -> list[_Cand]:
         if c.forced and len(words) >= 2:
             last = words[-1]
             if (len(last) >= 3 and last[0].isupper() and last[1:].islower() and last not in _CALENDAR
-                    and not re.search(r"(?<![\w-])" + re.escape(last.lower()) + r"(?!\w)", text)):
+                    and not _names_pattern([last.lower()]).search(text)):
                 names.setdefault(last, "PERSON")
     covered = [False] * (len(text) + 1)
     for c in cands:
