@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import calendar
 import re
+from collections import namedtuple
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -1693,6 +1694,21 @@ def _antecedent(doc: Doc, pron: Token) -> Span | None:
     return best
 
 
+_TimexRow = namedtuple("_TimexRow", ["clean_start", "clean_end", "start_char", "end_char", "text", "value",
+                                     "date_start", "date_end"])
+
+
+def _timex_rows(timexes: pd.DataFrame) -> Iterator:
+    """The rows of ``timexes`` as ``itertuples(index=False)`` gives them (the same values, from
+    iterating each column), with only the fields the events need: itertuples builds a new
+    namedtuple class on every call, a cost per document."""
+    names = list(timexes.columns)
+    if not all(f in names for f in _TimexRow._fields):
+        return timexes.itertuples(index=False)
+    # the first column of a name, as itertuples' renamed fields have it
+    return map(_TimexRow._make, zip(*(timexes.iloc[:, names.index(f)] for f in _TimexRow._fields)))
+
+
 def doc_event_candidates(doc: Doc, art: Article, timexes: pd.DataFrame) -> pd.DataFrame:
     """Dated happenings of one article before merging: one row per resolved DATE/TIME timex
     governed by a verb or an event noun. Participants are the named mentions (PERSON, ORG, GPE,
@@ -1705,13 +1721,13 @@ def doc_event_candidates(doc: Doc, art: Article, timexes: pd.DataFrame) -> pd.Da
     rows = []
     if timexes is None or not len(timexes):
         return pd.DataFrame(columns=CANDIDATE_COLUMNS)
-    tx = timexes[timexes["date_start"].notna()]
-    if "type" in tx.columns:
-        tx = tx[tx["type"].isin(_DATE_KINDS)]
+    keep = timexes["date_start"].notna()
+    if "type" in timexes.columns:
+        keep = keep & timexes["type"].isin(_DATE_KINDS)
     dv = docview.view(doc)
     datelines = [m.span() for m in _DATELINE.finditer(dv.text)]
     in_dateline = {t.i for t in dv.tokens if any(a <= t.idx < b for a, b in datelines)}
-    for r in tx.itertuples(index=False):
+    for r in (r for k, r in zip(keep, _timex_rows(timexes)) if k):
         cs, ce = int(r.clean_start), int(r.clean_end)
         span = docview.char_span(doc, cs, ce)
         if span is None or span.start in in_dateline:
