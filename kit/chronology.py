@@ -1726,7 +1726,7 @@ def doc_event_candidates(doc: Doc, art: Article, timexes: pd.DataFrame) -> pd.Da
         keep = keep & timexes["type"].isin(_DATE_KINDS)
     dv = docview.view(doc)
     datelines = [m.span() for m in _DATELINE.finditer(dv.text)]
-    in_dateline = {t.i for t in dv.tokens if any(a <= t.idx < b for a, b in datelines)}
+    in_dateline = {t.i for t in dv.tokens if any(a <= t.idx < b for a, b in datelines)} if datelines else set()
     for r in (r for k, r in zip(keep, _timex_rows(timexes)) if k):
         cs, ce = int(r.clean_start), int(r.clean_end)
         span = docview.char_span(doc, cs, ce)
