@@ -875,11 +875,7 @@ def _doc_quotes(doc: Doc, art: Article, *, keep_unattributed: bool, mixed: str, 
 
     # ---- indirect speech from the parse
     indirect: list[_Quote] = []
-    inside = bytearray(len(text) + 1)  # 1 inside a quote span: one lookup per token, not a scan
-    for a, b in quote_spans:
-        b = min(b, len(inside))
-        if b > a:
-            inside[a:b] = b"\x01" * (b - a)
+    inside = _span_mask(len(text), quote_spans)  # one lookup per token, not a scan of the spans
     # Only "according" and verbs can start an indirect quote (see the two tests below): pick them
     # from the token arrays instead of reading three attributes of every Token.
     attrs = doc.to_array([LOWER, POS])
@@ -1181,11 +1177,22 @@ def _titled_tokens(doc: Doc, ents: list[Span]) -> set[int]:
     return out
 
 
+def _span_mask(n: int, spans: Iterable[tuple[int, int]]) -> bytearray:
+    """1 at each of ``n + 1`` offsets inside one of ``spans`` (``a <= i < b``)."""
+    mask = bytearray(n + 1)
+    for a, b in spans:
+        b = min(b, len(mask))
+        if b > a:
+            mask[a:b] = b"\x01" * (b - a)
+    return mask
+
+
 def _antecedents(doc: Doc, q: _Quote, quote_spans: list[tuple[int, int]]) -> tuple[str, list[Span]]:
     """For a pronoun or role speaker: (speaker kind, candidate name mentions, best first)."""
     head = q.speaker_head
     if q.speaker is None or head is None:
         return "none", []
+    quoted = _span_mask(len(docview.view(doc).text), quote_spans)
     sp = _speaker_span(head, core=True) if not q.headline else q.speaker
     low = head.lower_
     if q.extra.get("transcript"):
@@ -1198,7 +1205,7 @@ def _antecedents(doc: Doc, q: _Quote, quote_spans: list[tuple[int, int]]) -> tup
     words = {t.lower_ for t in sp if not t.is_punct} - {"the", "a", "an", "his", "her", "its", "their"}
     # never a name inside a quotation, the speaker phrase itself or the very content reported
     ents = [e for e in _person_ents(doc)
-            if not any(a <= e.start_char < b for a, b in quote_spans) and not (e.start_char < sp.end_char and sp.start_char < e.end_char)
+            if not quoted[e.start_char] and not (e.start_char < sp.end_char and sp.start_char < e.end_char)
             and not (q.start <= e.start_char < q.end)]
     preceding = sorted([e for e in ents if e.start_char < sp.start_char], key=lambda e: -e.start_char)
     if head.pos_ == "PRON":
@@ -1209,7 +1216,7 @@ def _antecedents(doc: Doc, q: _Quote, quote_spans: list[tuple[int, int]]) -> tup
             return "pronoun", subj + [e for e in preceding if e not in subj]
         if low in _PRONOUNS_GROUP:
             groups = sorted([e for e in docview.view(doc).ents if e.label_ in ("ORG", "GPE", "NORP") and e.start_char < sp.start_char
-                             and not any(a <= e.start_char < b for a, b in quote_spans)], key=lambda e: -e.start_char)
+                             and not quoted[e.start_char]], key=lambda e: -e.start_char)
             return "pronoun", groups
         return "pronoun", []
     if head.pos_ in ("NOUN", "PROPN") and head.ent_type_ == "" and (head.lemma_.lower() in PERSON_ROLE_NOUNS or low in PERSON_ROLE_NOUNS) \
@@ -1226,7 +1233,7 @@ def _antecedents(doc: Doc, q: _Quote, quote_spans: list[tuple[int, int]]) -> tup
                 # spokesperson is always someone's - the organisation that was just the subject
                 orgs = [e for e in docview.view(doc).ents if e.label_ in ("ORG", "GPE", "NORP") and e.end_char <= sp.start_char
                         and sp.start_char - e.start_char < 400 and _is_subject(e)
-                        and not any(a <= e.start_char < b for a, b in quote_spans)]
+                        and not quoted[e.start_char]]
                 if orgs:
                     return "org_role", [max(orgs, key=lambda e: e.start_char)]
             return "anonymous", []
@@ -1234,7 +1241,7 @@ def _antecedents(doc: Doc, q: _Quote, quote_spans: list[tuple[int, int]]) -> tup
         for t in docview.view(doc).tokens[:sp.start]:
             if t.lemma_.lower() == head.lemma_.lower() and t.i not in titled and \
                     any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in t.children) and \
-                    not any(a <= t.idx < b for a, b in quote_spans):
+                    not quoted[t.idx]:
                 org = _org_mod(t)  # "A TikTok spokesperson said ... The spokesperson added": TikTok
                 return ("org_role", [org]) if org is not None and head.lower_ in _MOUTHPIECES else ("anonymous", [])
         # A role: the name the text equates with the role's title words, else the nearest name.
