@@ -21,8 +21,8 @@ from __future__ import annotations
 import bisect
 import calendar
 import re
-from collections import Counter
-from collections.abc import Iterable
+from collections import Counter, namedtuple
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 from spacy.tokens import Doc, Span, Token
 
+from kit import docview
 from kit.corpus import Article
 from kit.entities import MentionIndex
 
@@ -212,6 +213,237 @@ _PATTERNS: list[tuple[str, str]] = [
     ("duration", r"\b(?:decades|years|months|weeks|days|hours|minutes)\b"),
 ]
 _COMPILED = [(name, re.compile(rx, re.I)) for name, rx in _PATTERNS]
+
+# -- a cheap test that lets _candidate_spans skip a pattern that cannot match a text.
+# Each pattern opens with \b and an alternation, so sre has no prefix to scan for and tries the
+# whole pattern at every word boundary: 34 such scans were most of the stage's time. Instead,
+# from each pattern's parse tree, a set of lower-case strings one of which every match contains
+# ("day", "week", ... for a duration); a text holding none of them (as plain substrings, a fast
+# C search) has no match. Under re.I an ASCII letter also matches four non-ASCII letters (see
+# _FOLDS_TO_ASCII), so a text holding one of those is always scanned in full.
+_FOLDS_TO_ASCII = "\u0130\u0131\u017f\u212a"  # İ ı (i), ſ (s), Kelvin sign (k)
+_MAX_REQUIRED = 64  # more strings than this: no test (it would cost more than the scan)
+
+
+def _op_name(op: object) -> str:
+    return getattr(op, "name", str(op))
+
+
+def _required_seq(items: Iterable) -> frozenset[str] | None:
+    """Strings one of which every match of a parsed sequence contains, or None."""
+    best: frozenset[str] | None = None
+    run: set[str] = {""}  # the literal text just before, in every form a small class allows
+
+    def consider(req: Iterable[str] | None) -> None:
+        nonlocal best
+        req = frozenset(req) if req is not None else None
+        if req and all(req) and (best is None or min(map(len, req)) > min(map(len, best))):
+            best = req
+
+    for op, av in items:
+        name = _op_name(op)
+        chars: list[str] | None = None
+        if name == "LITERAL":
+            chars = [chr(av)]
+        elif name == "IN" and av and all(_op_name(o) in ("LITERAL", "RANGE") for o, _ in av):
+            chars = []
+            for o, a in av:
+                chars.extend([chr(a)] if _op_name(o) == "LITERAL" else map(chr, range(a[0], a[1] + 1)))
+        if chars is not None and all(c.isascii() for c in chars) and len(run) * len(chars) <= _MAX_REQUIRED:
+            run = {r + c.lower() for r in run for c in chars}
+            continue
+        consider(run)
+        run = {""}
+        if chars is None:
+            consider(_required_item(name, av))
+    consider(run)
+    return best
+
+
+def _required_item(name: str, av) -> frozenset[str] | None:
+    if name == "SUBPATTERN":
+        return _required_seq(av[-1])
+    if name == "ATOMIC_GROUP":
+        return _required_seq(av)
+    if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+        return _required_seq(av[2]) if av[0] >= 1 else None
+    if name == "BRANCH":
+        out: set[str] = set()
+        for alt in av[1]:
+            r = _required_seq(alt)
+            if not r:
+                return None
+            out |= r
+        return frozenset(out) if len(out) <= _MAX_REQUIRED else None
+    return None  # a lookaround, \b, \d, a negated class...: no literal text required
+
+
+def _required(pattern: str, flags: int = re.I) -> frozenset[str] | None:
+    """Lower-case strings one of which occurs in every match of ``pattern`` (None: unknown)."""
+    try:
+        import re._parser as sre_parse  # Python >= 3.11
+    except ImportError:  # pragma: no cover
+        try:
+            import sre_parse  # type: ignore[no-redef]
+        except ImportError:
+            return None
+    try:
+        return _required_seq(sre_parse.parse(pattern, flags))
+    except Exception:  # noqa: BLE001 - an unexpected parse tree only costs the shortcut
+        return None
+
+
+_REQUIRED = [_required(rx) for _, rx in _PATTERNS]
+
+
+# -- where a match can start. Every pattern's match starts at a word start (right after \\b, on
+# a word character), and its first characters are one of a few strings ("jan", "feb", ..., "the",
+# a digit): from each pattern's parse tree, the set of those openings (up to _KEY letters, a
+# digit written as _DIGIT). The text's word starts are found in one C scan; each start's opening
+# (lower case, digits folded) says, once per distinct opening, which patterns can match there,
+# and a pattern is tried only at those places with .match (same text, same context for \\b and
+# lookbehinds) instead of at every position.
+_KEY = 3
+_DIGIT = "\x00"
+_MAX_OPENINGS = 400
+_ASCII_DIGITS = str.maketrans("0123456789", _DIGIT * 10)
+_WORD = re.compile(r"\w+")
+
+
+def _opens_with_boundary(items: list) -> bool:
+    """Every way through the parsed sequence starts with ``\\b``."""
+    if not items:
+        return False
+    op, av = items[0]
+    name = _op_name(op)
+    if name == "AT":
+        return _op_name(av) in ("AT_BOUNDARY", "AT_UNI_BOUNDARY")
+    if name == "SUBPATTERN":
+        return _opens_with_boundary(list(av[-1]))
+    if name == "BRANCH":
+        return all(_opens_with_boundary(list(alt)) for alt in av[1])
+    return False
+
+
+_Openings = set[tuple[str, bool]]  # (lower-case opening, True if the item ends there)
+
+
+def _openings_item(name: str, av) -> _Openings:
+    if name == "LITERAL":
+        c = chr(av)
+        return {(c.lower().translate(_ASCII_DIGITS), True)} if c.isascii() else {("", False)}
+    if name == "IN":
+        chars: set[str] = set()
+        for o, a in av:
+            n = _op_name(o)
+            if n == "LITERAL":
+                chars.add(chr(a))
+            elif n == "RANGE" and a[1] - a[0] <= 12:
+                chars.update(map(chr, range(a[0], a[1] + 1)))
+            elif n == "CATEGORY" and _op_name(a) in ("CATEGORY_DIGIT", "CATEGORY_UNI_DIGIT"):
+                chars.add(_DIGIT)
+            else:
+                return {("", False)}
+        if len(chars) > 12 or not all(c.isascii() for c in chars):
+            return {("", False)}
+        return {(c.lower().translate(_ASCII_DIGITS), True) for c in chars}
+    if name in ("AT", "ASSERT", "ASSERT_NOT"):  # zero-width
+        return {("", True)}
+    if name == "SUBPATTERN":
+        return _openings_seq(av[-1])
+    if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+        lo, hi, sub = av
+        inner = _openings_seq(sub)
+        if lo == 0 and hi == 1:
+            return {("", True)} | inner
+        return {(o, False) for o, _ in inner} | ({("", True)} if lo == 0 else set())
+    if name == "BRANCH":
+        out: _Openings = set()
+        for alt in av[1]:
+            out |= _openings_seq(alt)
+        return out
+    return {("", False)}  # anything else: the opening stops here
+
+
+def _openings_seq(items: Iterable) -> _Openings:
+    """The first (up to _KEY) characters of every match of a parsed sequence."""
+    cur: _Openings = {("", True)}
+    for op, av in items:
+        if all(not done or len(o) >= _KEY for o, done in cur):
+            break
+        step = None
+        nxt: _Openings = set()
+        for o, done in cur:
+            if not done or len(o) >= _KEY:
+                nxt.add((o, False))
+                continue
+            if step is None:
+                step = _openings_item(_op_name(op), av)
+            for t, t_done in step:
+                u = o + t
+                nxt.add((u[:_KEY], False) if len(u) >= _KEY else (u, t_done))
+        if len(nxt) > _MAX_OPENINGS:
+            return {("", False)}
+        cur = nxt
+    return cur
+
+
+def _openings(pattern: str, flags: int = re.I) -> tuple[frozenset[str], ...] | None:
+    """The openings of ``pattern``'s matches by length (1.._KEY), or None when a match need not
+    start at a word start or may open with anything (the pattern is then scanned in full)."""
+    try:
+        import re._parser as sre_parse  # Python >= 3.11
+    except ImportError:  # pragma: no cover
+        return None
+    try:
+        parsed = sre_parse.parse(pattern, flags)
+        if not _opens_with_boundary(list(parsed)):
+            return None
+        found = {o for o, _ in _openings_seq(parsed)}
+    except Exception:  # noqa: BLE001 - an unexpected parse tree: scan in full
+        return None
+    if "" in found or not all(o[0] == _DIGIT or (o[0].isascii() and o[0].isalnum()) for o in found):
+        return None
+    return tuple(frozenset(o for o in found if len(o) == n) for n in range(1, _KEY + 1))
+
+
+_OPENINGS = [_openings(rx) for _, rx in _PATTERNS]
+_BY_KEY: dict[str, tuple[int, ...]] = {}  # a word start's opening -> patterns that can match there
+
+
+def _patterns_at(key: str) -> tuple[int, ...]:
+    out = _BY_KEY.get(key)
+    if out is None:
+        out = _BY_KEY[key] = tuple(
+            i for i, op in enumerate(_OPENINGS)
+            if op is not None and any(key[:n] in op[n - 1] for n in range(1, _KEY + 1)))
+    return out
+
+
+def _start_lists(text: str, low: str) -> list[list[int]]:
+    """For each pattern, the word starts of ``text`` where a match of it can start."""
+    folded = low.translate(_ASCII_DIGITS)
+    by_pattern: list[list[int]] = [[] for _ in _PATTERNS]
+    for m in _WORD.finditer(text):
+        p = m.start()
+        key = folded[p:p + _KEY]
+        pats = _BY_KEY.get(key)
+        for i in _patterns_at(key) if pats is None else pats:
+            by_pattern[i].append(p)
+    return by_pattern
+
+
+def _finditer(rx: re.Pattern, text: str, starts: list[int]) -> Iterator[re.Match]:
+    """``rx.finditer(text)`` tried only at ``starts``."""
+    pos = 0
+    for p in starts:
+        if p < pos:
+            continue
+        m = rx.match(text, p)
+        if m is not None:
+            yield m
+            pos = m.end()
+
 
 _DATE_KINDS = ("DATE", "TIME")
 
@@ -1014,15 +1246,27 @@ class _Cand:
 def _candidate_spans(doc: Doc, *, ranges: bool = True) -> list[_Cand]:
     """Longest non-overlapping grammar matches, plus spaCy DATE/TIME entities the grammar missed.
     ``ranges=False`` leaves "18-19 October" as two expressions (TimeML marks each end)."""
-    text = doc.text
+    text = docview.view(doc).text
     found: list[_Cand] = []
-    for name, rx in _COMPILED:
+    low = None if any(c in text for c in _FOLDS_TO_ASCII) else text.lower()
+    # A digit other than 0-9 is a \\d the openings (folded to 0-9) would not see.
+    if low is not None and not low.isascii() and any(not c.isascii() and c.isdecimal() for c in set(low)):
+        low = None
+    starts = _start_lists(text, low) if low is not None else None
+    present: dict[str, bool] = {}
+    for i, ((name, rx), req) in enumerate(zip(_COMPILED, _REQUIRED)):
         if not ranges and name in ("day_range", "year_range"):
             continue
-        for m in rx.finditer(text):
+        if starts is not None and _OPENINGS[i] is not None and not starts[i]:
+            continue  # no word start opens like a match of this pattern
+        if req is not None and low is not None and not any(
+                present[k] if k in present else present.setdefault(k, k in low) for k in req):
+            continue  # none of the words every match holds: no match (see _REQUIRED)
+        # (a text with a letter that folds to ASCII under re.I is scanned in full)
+        for m in rx.finditer(text) if starts is None or _OPENINGS[i] is None else _finditer(rx, text, starts[i]):
             if m.end() > m.start():
                 found.append(_Cand(m.start(), m.end(), name, "grammar"))
-    ents = [e for e in doc.ents if e.label_ in ("DATE", "TIME")]
+    ents = [e for e in docview.view(doc).ents if e.label_ in ("DATE", "TIME")]
     ent_chars = set()
     for e in ents:
         ent_chars.update(range(e.start_char, e.end_char))
@@ -1051,7 +1295,7 @@ def _context_ok(doc: Doc, c: _Cand, ent_chars: set[int]) -> bool:
     """Keep an ambiguous bare year/season/month/duration only in a date-like context."""
     if any(i in ent_chars for i in range(c.start, c.end)):
         return True
-    span = doc.char_span(c.start, c.end, alignment_mode="expand")
+    span = docview.char_span(doc, c.start, c.end)
     if span is None:
         return False
     prev = doc[span.start - 1] if span.start > 0 else None
@@ -1064,7 +1308,7 @@ def _context_ok(doc: Doc, c: _Cand, ent_chars: set[int]) -> bool:
             return False  # "2000 troops"
         return prev is not None and prev.lower_ in _YEAR_CUES
     if c.name == "season":
-        if re.match(r"(?:last|this|next) ", doc.text[c.start:c.end], re.I):
+        if re.match(r"(?:last|this|next) ", docview.view(doc).text[c.start:c.end], re.I):
             return True  # "this autumn": the determiner makes the season a date
         return prev is not None and prev.lower_ in (_YEAR_CUES | {"last", "next", "this"}) and span.root.pos_ == "NOUN"
     return span.root.pos_ in ("NOUN", "PROPN", "NUM", "ADJ")
@@ -1116,7 +1360,7 @@ def find_timexes(
         with_preposition, kinds, vague, part_of_day = False, ("DATE", "TIME", "DURATION", "SET"), True, True
     anchor = _as_date(published)
     kinds = set(kinds)
-    text = doc.text
+    text = docview.view(doc).text
     rows: list[dict] = []
     previous: list[Resolved] = []
     spans: list[tuple[Resolved, tuple[int, int]]] = []
@@ -1128,7 +1372,7 @@ def find_timexes(
         core = text[core_s:core_e]
         if re.fullmatch(r"(?i)the weekend", core) and re.match(r"\s+of\b", text[core_e:core_e + 5]):
             continue  # "the weekend of 14 June": the date that follows says which
-        span = doc.char_span(core_s, core_e, alignment_mode="expand")
+        span = docview.char_span(doc, core_s, core_e)
         tense = clause_tense(span.root) if span is not None else "unknown"
         if span is not None and tense in ("past", "present") and _deadline(span.root):
             tense = "future"
@@ -1164,20 +1408,25 @@ def find_timexes(
     return rows
 
 
+_QUOTE_MARKS = re.compile('[\u201c\u201d"\n]')
+
+
 def _quoted(text: str) -> bytearray:
     """1 for each character of ``text`` inside quotation marks (curly pairs, or straight marks
     paired within a paragraph; a paragraph boundary closes an open quote)."""
     marks = bytearray(len(text) + 1)
-    pos = 0
-    for para in text.split("\n"):
-        open_at = None
-        for i, ch in enumerate(para):
-            if ch == "\u201c" or (ch == '"' and open_at is None):
-                open_at = i
-            elif (ch == "\u201d" or ch == '"') and open_at is not None:
-                marks[pos + open_at:pos + i] = b"\x01" * (i - open_at)
-                open_at = None
-        pos += len(para) + 1
+    open_at = None
+    # only the marks and line breaks matter: visit those (a loop over every character was slow)
+    for m in _QUOTE_MARKS.finditer(text):
+        i = m.start()
+        ch = text[i]
+        if ch == "\n":
+            open_at = None
+        elif ch == "\u201c" or (ch == '"' and open_at is None):
+            open_at = i
+        elif open_at is not None:  # a closing curly or straight mark
+            marks[open_at:i] = b"\x01" * (i - open_at)
+            open_at = None
     return marks
 
 
@@ -1439,12 +1688,27 @@ def _antecedent(doc: Doc, pron: Token) -> Span | None:
     """The person a "he"/"she" stands for: the nearest PERSON named before it (as the quotes
     stage resolves speakers)."""
     best = None
-    for e in doc.ents:
+    for e in docview.view(doc).ents:
         if e.start >= pron.i:
             break
         if e.label_ == "PERSON":
             best = e
     return best
+
+
+_TimexRow = namedtuple("_TimexRow", ["clean_start", "clean_end", "start_char", "end_char", "text", "value",
+                                     "date_start", "date_end"])
+
+
+def _timex_rows(timexes: pd.DataFrame) -> Iterator:
+    """The rows of ``timexes`` as ``itertuples(index=False)`` gives them (the same values, from
+    iterating each column), with only the fields the events need: itertuples builds a new
+    namedtuple class on every call, a cost per document."""
+    names = list(timexes.columns)
+    if not all(f in names for f in _TimexRow._fields):
+        return timexes.itertuples(index=False)
+    # the first column of a name, as itertuples' renamed fields have it
+    return map(_TimexRow._make, zip(*(timexes.iloc[:, names.index(f)] for f in _TimexRow._fields)))
 
 
 def doc_event_candidates(doc: Doc, art: Article, timexes: pd.DataFrame) -> pd.DataFrame:
@@ -1459,14 +1723,15 @@ def doc_event_candidates(doc: Doc, art: Article, timexes: pd.DataFrame) -> pd.Da
     rows = []
     if timexes is None or not len(timexes):
         return pd.DataFrame(columns=CANDIDATE_COLUMNS)
-    tx = timexes[timexes["date_start"].notna()]
-    if "type" in tx.columns:
-        tx = tx[tx["type"].isin(_DATE_KINDS)]
-    datelines = [m.span() for m in _DATELINE.finditer(doc.text)]
-    in_dateline = {t.i for t in doc if any(a <= t.idx < b for a, b in datelines)}
-    for r in tx.itertuples(index=False):
+    keep = timexes["date_start"].notna()
+    if "type" in timexes.columns:
+        keep = keep & timexes["type"].isin(_DATE_KINDS)
+    dv = docview.view(doc)
+    datelines = [m.span() for m in _DATELINE.finditer(dv.text)]
+    in_dateline = {t.i for t in dv.tokens if any(a <= t.idx < b for a, b in datelines)} if datelines else set()
+    for r in (r for k, r in zip(keep, _timex_rows(timexes)) if k):
         cs, ce = int(r.clean_start), int(r.clean_end)
-        span = doc.char_span(cs, ce, alignment_mode="expand")
+        span = docview.char_span(doc, cs, ce)
         if span is None or span.start in in_dateline:
             continue
         sent = span.sent
@@ -1476,7 +1741,7 @@ def doc_event_candidates(doc: Doc, art: Article, timexes: pd.DataFrame) -> pd.Da
         # Participants: named mentions in the predicate's clause, else in the whole sentence.
         scope = _clause(pred) if pred.pos_ in ("VERB", "AUX") else {t.i for t in pred.head.subtree}
         scope |= _borrowed_subject(pred)
-        ents = [e for e in sent.ents if e.label_ in _PARTICIPANT_LABELS and not _title_modifier(e)
+        ents = [e for e in docview.span_ents(sent) if e.label_ in _PARTICIPANT_LABELS and not _title_modifier(e)
                 and not _describes_noun(e) and e.start not in in_dateline]
         inside = [e for e in ents if e.root.i in scope]
         chosen = inside or ents

@@ -61,15 +61,17 @@ import html
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from spacy.tokens import Doc, Token
+from spacy.parts_of_speech import DET
+from spacy.tokens import Doc, Span, Token
 
+from kit import docview
 from kit.corpus import Article
 
 __all__ = [
@@ -328,7 +330,7 @@ def _is_headline(line: str) -> bool:
 
 
 def _tok_span(doc: Doc, s: int, e: int):
-    return doc.char_span(s, e, alignment_mode="expand")
+    return docview.char_span(doc, s, e)
 
 
 def _is_role_head(t: Token) -> bool:
@@ -338,19 +340,34 @@ def _is_role_head(t: Token) -> bool:
 
 
 def _capitalised(t: Token) -> bool:
-    return t.text[:1].isupper() and any(c.isalpha() for c in t.text)
+    w = t.text
+    return w[:1].isupper() and any(c.isalpha() for c in w)
+
+
+# textacy's NUMERIC_ENT_TYPES: entity types left to the date, quantity and quote stages.
+_NUMERIC_TYPES = frozenset({"ORDINAL", "CARDINAL", "MONEY", "QUANTITY", "PERCENT", "TIME", "DATE"})
+
+
+def _name_entities(doc: Doc) -> Iterator[Span]:
+    """spaCy's entities as ``textacy.extract.entities(doc, exclude_types="NUMERIC",
+    drop_determiners=True)`` gives them: no whitespace-only or numeric ones, a leading
+    determiner dropped. Done here because importing textacy costs seconds per process (it pulls
+    in scikit-learn and scipy) for these few lines."""
+    for ent in docview.view(doc).ents:
+        if ent.text.isspace() or ent.label_ in _NUMERIC_TYPES:
+            continue
+        yield Span(doc, ent.start + 1, ent.end, label=ent.label) if ent[0].pos == DET else ent
 
 
 def doc_mentions(doc: Doc, art: Article) -> pd.DataFrame:
     """Entity mentions of one parsed article, with raw offsets (not yet clustered).
 
-    Name mentions come from spaCy's entities (via ``textacy.extract.entities``, numeric types
+    Name mentions come from spaCy's entities (as ``textacy.extract.entities`` gives them, numeric types
     left to other stages) repaired by general rules; role mentions are descriptions equated
     with a name in the text (pre-name titles, appositions) or definite role descriptions
     ("the Russian minister") that :func:`resolve` links across the document and corpus."""
-    import textacy.extract
-
-    text = doc.text
+    dv = docview.view(doc)
+    text = dv.text
     # lines of the clean view, and which are title-case headlines
     line_spans: list[tuple[int, int, bool]] = []
     pos = 0
@@ -364,16 +381,16 @@ def doc_mentions(doc: Doc, art: Article) -> pd.DataFrame:
         return line_spans[max(0, bisect.bisect_right(line_starts, i) - 1)][2]
 
     # one pass over the tokens (creating spaCy Token objects is the costly part)
-    toks = list(doc)
+    toks = dv.tokens
     appos = [t for t in toks if t.dep_ == "appos"]
     # words attested as names: capitalised mid-sentence outside headlines
     namelike: set[str] = set()
-    for t in toks:
-        if not t.is_sent_start and _capitalised(t) and not in_headline(t.idx):
+    for t in toks:  # the capitalisation test first: it rules out most tokens most cheaply
+        if _capitalised(t) and not t.is_sent_start and not in_headline(t.idx):
             namelike.add(_strip_possessive(t.text))
 
     cands: list[_Cand] = []
-    for span in textacy.extract.entities(doc, exclude_types="NUMERIC", drop_determiners=True):
+    for span in _name_entities(doc):
         if span.label_ not in NAME_LABELS:
             continue
         for s, e in _split(text, span.start_char, span.end_char):
@@ -686,6 +703,17 @@ def _extend_name(doc: Doc, c: _Cand, cands: list[_Cand]) -> _Cand:
 _CAP_WORD = re.compile(r" ([A-Z][\w’'&.-]*)")
 
 
+def _names_pattern(names: list[str]) -> re.Pattern:
+    """``(?<![\\w-])(?:name|name...)(?!\\w)`` with the lookbehind moved after each name's first
+    letter: the same matches, but each alternative opens with a literal, so sre jumps between
+    those letters instead of testing the lookbehind and every name at every character."""
+    alts = []
+    for nm in names:
+        first = re.escape(nm[0])
+        alts.append(f"{first}(?<![\\w-]{first}){re.escape(nm[1:])}")
+    return re.compile("(?:" + "|".join(alts) + r")(?!\w)")
+
+
 def _gazetteer(text: str, cands: list[_Cand], in_headline) -> list[_Cand]:
     """Find again, in the whole document, names the NER tagged somewhere in it (spaCy misses
     "Russia" in "North Korea-Russia relations" while tagging it elsewhere)."""
@@ -701,7 +729,7 @@ def _gazetteer(text: str, cands: list[_Cand], in_headline) -> list[_Cand]:
         if c.forced and len(words) >= 2:
             last = words[-1]
             if (len(last) >= 3 and last[0].isupper() and last[1:].islower() and last not in _CALENDAR
-                    and not re.search(r"(?<![\w-])" + re.escape(last.lower()) + r"(?!\w)", text)):
+                    and not _names_pattern([last.lower()]).search(text)):
                 names.setdefault(last, "PERSON")
     covered = [False] * (len(text) + 1)
     for c in cands:
@@ -711,9 +739,7 @@ def _gazetteer(text: str, cands: list[_Cand], in_headline) -> list[_Cand]:
     if not names:
         return out
     # one pattern for all names, longest first, so "North Korea" wins over "Korea"
-    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(nm) for nm in sorted(names, key=len, reverse=True))
-                         + r")(?!\w)")
-    for m in pattern.finditer(text):
+    for m in _names_pattern(sorted(names, key=len, reverse=True)).finditer(text):
         nm = m.group()
         s, e = m.start(), m.end()
         if any(covered[s:e]):

@@ -11,7 +11,10 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kit import DEFAULT_MODEL  # defined in kit/__init__ so the cache-hit path needs no spaCy
+from kit import (
+    DEFAULT_MODEL,  # defined in kit/__init__ so the cache-hit path needs no spaCy
+    docview,
+)
 from kit.corpus import Article
 
 __all__ = ["DEFAULT_MODEL", "load_pipeline", "parse", "doc_sentences"]
@@ -69,12 +72,19 @@ def doc_sentences(doc: Doc, art: Article) -> pd.DataFrame:
     """The ``sentences`` rows of one article: every sentence of the analysed text, raw offsets."""
     rows = []
     k = 0
-    for sent in doc.sents:
-        text = sent.text.strip()
+    # Sentence bounds from the shared token list: iterating doc.sents makes a Span and every
+    # Token again, and each sent.text re-joins its tokens.
+    dv = docview.view(doc)
+    full, toks, starts = dv.text, dv.tokens, dv.sent_starts
+    for a, b in zip(starts, [*starts[1:], len(toks)]):
+        last = toks[b - 1]
+        sent_start = toks[a].idx
+        sent_text = full[sent_start:last.idx + len(last.text)]
+        text = sent_text.strip()
         if not text:
             continue
-        lead = len(sent.text) - len(sent.text.lstrip())
-        cs = sent.start_char + lead
+        lead = len(sent_text) - len(sent_text.lstrip())
+        cs = sent_start + lead
         ce = cs + len(text)
         rs, re_ = art.view.span_to_raw(cs, ce)
         rows.append({"doc_id": art.doc_id, "sent_id": k, "start_char": rs, "end_char": re_,

@@ -32,14 +32,19 @@ cue verb's subject near the quote; the rules below replace the rest.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
 
 import pandas as pd
+from spacy.attrs import LOWER, POS
+from spacy.symbols import AUX, VERB
 from spacy.tokens import Doc, Span, Token
-from textacy import constants as textacy_constants
 
+from kit import docview
 from kit.corpus import Article
 from kit.entities import MentionIndex
 
@@ -53,10 +58,26 @@ EXTRA_COLUMNS = ["cue_start", "cue_end", "speaker_kind", "speaker_core_text", "s
 
 # --------------------------------------------------------------------------- lexicons
 
+
+
+def _textacy_constants() -> ModuleType:
+    """textacy's ``constants`` module, loaded from its file without importing the textacy
+    package: ``import textacy`` pulls in scikit-learn and scipy (seconds per process) and the
+    kit only needs this lexicon; ``constants.py`` itself imports only the standard library."""
+    spec = importlib.util.find_spec("textacy")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("textacy is not installed", name="textacy")
+    path = Path(next(iter(spec.submodule_search_locations))) / "constants.py"
+    cspec = importlib.util.spec_from_file_location("_kit_textacy_constants", path)
+    module = importlib.util.module_from_spec(cspec)
+    cspec.loader.exec_module(module)
+    return module
+
+
 #: Reporting verbs: textacy's list (right as far as it goes) plus verbs news uses to introduce
 #: speech, scare quotes and characterisations ("emphasized", "characterized ... as", "dismissing").
 #: textacy's "agree", "decline", "order", "ask" are kept: they only fire with a quote or a clause.
-REPORTING_VERBS: frozenset[str] = frozenset(textacy_constants.REPORTING_VERBS["en"]) | {
+REPORTING_VERBS: frozenset[str] = frozenset(_textacy_constants().REPORTING_VERBS["en"]) | {
     "emphasize", "emphasise", "characterize", "characterise", "remark", "dismiss", "condemn",
     "criticise", "express", "call", "label", "term", "brand", "dub", "reiterate", "underline",
     "underscore", "point", "quote", "reveal", "announce", "tweet", "respond", "answer",
@@ -124,6 +145,9 @@ _DOUBLE = {'"': "neutral", "“": "open", "”": "close", "„": "open", "‟": 
            "»": "close", "〝": "open", "〞": "close", "＂": "neutral"}
 _SINGLE = {"'": "neutral", "‘": "open", "’": "close", "‚": "open", "‛": "open", "‹": "open",
            "›": "close"}
+# Any character of _DOUBLE or _SINGLE: find_marks visits only those (a loop over every character
+# of the text was a visible cost per document).
+_MARK_CHARS = re.compile("[" + "".join(re.escape(c) for c in sorted({*_DOUBLE, *_SINGLE})) + "]")
 _OPEN_BEFORE = set(" \t\n([{—–-/") | {""}
 _CLOSE_AFTER = set(" \t\n)]}.,;:!?—–-/…") | {""}
 
@@ -147,7 +171,9 @@ def find_marks(text: str) -> list[Mark]:
     """
     marks: list[Mark] = []
     n = len(text)
-    for i, ch in enumerate(text):
+    for found in _MARK_CHARS.finditer(text):
+        i = found.start()
+        ch = text[i]
         if ch in _DOUBLE:
             marks.append(Mark(i, ch, "double", _DOUBLE[ch]))
         elif ch in _SINGLE:
@@ -307,10 +333,7 @@ class _Quote:
 
 def _text(doc: Doc) -> str:
     """``doc.text``, built once per document (spaCy re-joins every token on each access)."""
-    t = doc.user_data.get("kit_text")
-    if t is None:
-        t = doc.user_data["kit_text"] = doc.text
-    return t
+    return docview.view(doc).text
 
 
 def _is_reporting(tok: Token) -> bool:
@@ -401,7 +424,7 @@ _MOUTHPIECES = {"spokesperson", "spokesman", "spokeswoman", "data", "datum", "fi
 def _ent_root(tok: Token) -> Token:
     """The last token of the entity ``tok`` belongs to (the head of a multi-word name)."""
     doc = tok.doc
-    for e in doc.ents:
+    for e in docview.view(doc).ents:
         if e.start <= tok.i < e.end:
             return doc[e.end - 1] if not doc[e.end - 1].is_punct and doc[e.end - 1].tag_ != "POS" else e.root
     return tok
@@ -532,8 +555,7 @@ def _paragraph_bounds(text: str, pos: int) -> tuple[int, int]:
 
 
 def _tokens_in(doc: Doc, start: int, end: int) -> list[Token]:
-    span = doc.char_span(start, end, alignment_mode="expand")
-    return list(span) if span is not None else []
+    return docview.tokens_in(doc, start, end)
 
 
 def _has_finite_verb(toks: list[Token]) -> bool:
@@ -717,7 +739,6 @@ def doc_quotes(doc: Doc, art: Article, *, keep_unattributed: bool = False, mixed
     try:
         return _doc_quotes(doc, art, keep_unattributed=keep_unattributed, mixed=mixed, objects=objects)
     finally:  # per-document caches live only for this call
-        doc.user_data.pop("kit_text", None)
         doc.user_data.pop("kit_person_ents", None)
 
 
@@ -842,14 +863,14 @@ def _doc_quotes(doc: Doc, art: Article, *, keep_unattributed: bool, mixed: str, 
     # ---- transcript form: "WALLACE: Will she be there?" - a paragraph opened by a name in
     # capitals and a colon; the name must be a person the article names elsewhere, so that
     # "UPDATE:" or a dateline is not taken for a speaker.
-    person_words = {w.lower() for e in doc.ents if e.label_ == "PERSON" for w in e.text.split()}
+    person_words = {w.lower() for e in docview.view(doc).ents if e.label_ == "PERSON" for w in e.text.split()}
     for m in _TRANSCRIPT.finditer(text):
         name, body = m.group(1), m.group(2)
         if not all(w.lower() in person_words for w in name.split()):
             continue
         s, e = m.start(2), m.start(2) + len(body.rstrip())
         ns = m.start(1)
-        sp = doc.char_span(ns, ns + len(name), alignment_mode="expand")
+        sp = docview.char_span(doc, ns, ns + len(name))
         if sp is None or e <= s:
             continue
         q = _Quote(kind="direct", start=s, end=e, speaker=sp, speaker_head=sp[-1], headline=True)
@@ -860,8 +881,14 @@ def _doc_quotes(doc: Doc, art: Article, *, keep_unattributed: bool, mixed: str, 
 
     # ---- indirect speech from the parse
     indirect: list[_Quote] = []
-    for tok in doc:
-        if any(a <= tok.idx < b for a, b in quote_spans):
+    inside = _span_mask(len(text), quote_spans)  # one lookup per token, not a scan of the spans
+    # Only "according" and verbs can start an indirect quote (see the two tests below): pick them
+    # from the token arrays instead of reading three attributes of every Token.
+    attrs = doc.to_array([LOWER, POS])
+    maybe = ((attrs[:, 0] == doc.vocab.strings["according"]) | (attrs[:, 1] == VERB) | (attrs[:, 1] == AUX)).nonzero()[0]
+    all_toks = docview.view(doc).tokens
+    for tok in (all_toks[i] for i in maybe.tolist()):
+        if inside[tok.idx]:
             continue
         if tok.lower_ == "according":
             to = [g for g in tok.children if g.lower_ == "to"]
@@ -921,7 +948,7 @@ def _doc_quotes(doc: Doc, art: Article, *, keep_unattributed: bool, mixed: str, 
         comp = sorted((c for c in tok.children if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX")),
                       key=lambda c: c.i < tok.i)
         comp = [c for c in comp if c.i > tok.i or not any(
-            t.text in (";", ":", "—", "–") for t in doc[max(x.i for x in c.subtree) + 1:tok.i])]
+            t.text in (";", ":", "—", "–") for t in docview.view(doc).tokens[max(x.i for x in c.subtree) + 1:tok.i])]
         if not comp:
             # "expressed hope that ...": the clause hangs from the noun of speech
             for c in tok.children:
@@ -1062,10 +1089,10 @@ def _person_ents(doc: Doc) -> list[Span]:
 
 
 def _find_person_ents(doc: Doc) -> list[Span]:
-    persons = {e.text.replace("’s", "").replace("'s", "") for e in doc.ents if e.label_ == "PERSON"}
+    persons = {e.text.replace("’s", "").replace("'s", "") for e in docview.view(doc).ents if e.label_ == "PERSON"}
     surnames = {p.split()[-1] for p in persons if p.split()}
     out = []
-    for e in doc.ents:
+    for e in docview.view(doc).ents:
         t = e.text.replace("’s", "").replace("'s", "")
         if e.label_ == "PERSON" or (e.label_ in ("ORG", "GPE", "NORP") and (t in persons or t in surnames)
                                      and not ({w.lower() for w in t.split()} & _ORG_WORDS)):
@@ -1106,7 +1133,7 @@ def _org_mod(tok: Token) -> Span | None:
     """The organisation a noun is "of": "A TikTok spokesperson" -> TikTok."""
     for c in tok.children:
         if c.dep_ in ("compound", "poss", "nmod") and (c.ent_type_ in ("ORG", "GPE", "NORP") or c.pos_ == "PROPN"):
-            for e in tok.doc.ents:
+            for e in docview.view(tok.doc).ents:
                 if e.start <= c.i < e.end:
                     return e
             return tok.doc[c.i:c.i + 1]
@@ -1156,11 +1183,22 @@ def _titled_tokens(doc: Doc, ents: list[Span]) -> set[int]:
     return out
 
 
+def _span_mask(n: int, spans: Iterable[tuple[int, int]]) -> bytearray:
+    """1 at each of ``n + 1`` offsets inside one of ``spans`` (``a <= i < b``)."""
+    mask = bytearray(n + 1)
+    for a, b in spans:
+        b = min(b, len(mask))
+        if b > a:
+            mask[a:b] = b"\x01" * (b - a)
+    return mask
+
+
 def _antecedents(doc: Doc, q: _Quote, quote_spans: list[tuple[int, int]]) -> tuple[str, list[Span]]:
     """For a pronoun or role speaker: (speaker kind, candidate name mentions, best first)."""
     head = q.speaker_head
     if q.speaker is None or head is None:
         return "none", []
+    quoted = _span_mask(len(docview.view(doc).text), quote_spans)
     sp = _speaker_span(head, core=True) if not q.headline else q.speaker
     low = head.lower_
     if q.extra.get("transcript"):
@@ -1173,7 +1211,7 @@ def _antecedents(doc: Doc, q: _Quote, quote_spans: list[tuple[int, int]]) -> tup
     words = {t.lower_ for t in sp if not t.is_punct} - {"the", "a", "an", "his", "her", "its", "their"}
     # never a name inside a quotation, the speaker phrase itself or the very content reported
     ents = [e for e in _person_ents(doc)
-            if not any(a <= e.start_char < b for a, b in quote_spans) and not (e.start_char < sp.end_char and sp.start_char < e.end_char)
+            if not quoted[e.start_char] and not (e.start_char < sp.end_char and sp.start_char < e.end_char)
             and not (q.start <= e.start_char < q.end)]
     preceding = sorted([e for e in ents if e.start_char < sp.start_char], key=lambda e: -e.start_char)
     if head.pos_ == "PRON":
@@ -1183,8 +1221,8 @@ def _antecedents(doc: Doc, q: _Quote, quote_spans: list[tuple[int, int]]) -> tup
             subj = [e for e in preceding if _is_subject(e)]
             return "pronoun", subj + [e for e in preceding if e not in subj]
         if low in _PRONOUNS_GROUP:
-            groups = sorted([e for e in doc.ents if e.label_ in ("ORG", "GPE", "NORP") and e.start_char < sp.start_char
-                             and not any(a <= e.start_char < b for a, b in quote_spans)], key=lambda e: -e.start_char)
+            groups = sorted([e for e in docview.view(doc).ents if e.label_ in ("ORG", "GPE", "NORP") and e.start_char < sp.start_char
+                             and not quoted[e.start_char]], key=lambda e: -e.start_char)
             return "pronoun", groups
         return "pronoun", []
     if head.pos_ in ("NOUN", "PROPN") and head.ent_type_ == "" and (head.lemma_.lower() in PERSON_ROLE_NOUNS or low in PERSON_ROLE_NOUNS) \
@@ -1199,17 +1237,17 @@ def _antecedents(doc: Doc, q: _Quote, quote_spans: list[tuple[int, int]]) -> tup
             if head.lower_ in _MOUTHPIECES:
                 # "The US State Department urged restraint. ... a spokesperson said": a
                 # spokesperson is always someone's - the organisation that was just the subject
-                orgs = [e for e in doc.ents if e.label_ in ("ORG", "GPE", "NORP") and e.end_char <= sp.start_char
+                orgs = [e for e in docview.view(doc).ents if e.label_ in ("ORG", "GPE", "NORP") and e.end_char <= sp.start_char
                         and sp.start_char - e.start_char < 400 and _is_subject(e)
-                        and not any(a <= e.start_char < b for a, b in quote_spans)]
+                        and not quoted[e.start_char]]
                 if orgs:
                     return "org_role", [max(orgs, key=lambda e: e.start_char)]
             return "anonymous", []
         titled = _titled_tokens(doc, ents)
-        for t in doc[:sp.start]:
+        for t in docview.view(doc).tokens[:sp.start]:
             if t.lemma_.lower() == head.lemma_.lower() and t.i not in titled and \
                     any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in t.children) and \
-                    not any(a <= t.idx < b for a, b in quote_spans):
+                    not quoted[t.idx]:
                 org = _org_mod(t)  # "A TikTok spokesperson said ... The spokesperson added": TikTok
                 return ("org_role", [org]) if org is not None and head.lower_ in _MOUTHPIECES else ("anonymous", [])
         # A role: the name the text equates with the role's title words, else the nearest name.
@@ -1234,7 +1272,7 @@ def _antecedents(doc: Doc, q: _Quote, quote_spans: list[tuple[int, int]]) -> tup
         if head.lemma_.lower() in _ORG_WORDS:
             # "the central bank" after "the European Central Bank": the nearest organisation
             # whose name has that word
-            orgs = sorted((e for e in doc.ents if e.label_ in ("ORG", "GPE", "NORP") and e.start_char < sp.start_char
+            orgs = sorted((e for e in docview.view(doc).ents if e.label_ in ("ORG", "GPE", "NORP") and e.start_char < sp.start_char
                            and head.lower_ in e.text.lower()), key=lambda e: -e.start_char)
             return "org_role", orgs
         if re.search(r"(?:er|or|ist|ian|ant|ent)$", head.lower_) and head.lemma_.lower() not in _MOUTHPIECES | _SPEECH_NOUNS:

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kit import chronology as chronology_module
 from kit.chronology import (
     date_disagreements,
     find_timexes,
@@ -536,3 +537,29 @@ def test_dateline_is_not_an_event(mini_events):
 def test_participants_come_from_the_predicates_own_clause(mini_events):
     e = _event_on(mini_events, "2025-06-06", "t01_port")  # "... raised its fees on Friday as imports from China slowed"
     assert list(e.participants) == ["Port of Rotterdam"]
+
+
+# --------------------------------------------------------------------------- pattern shortcuts
+
+_SHORTCUT_WORDS = (re.findall(r"[A-Za-z']+|\d+", " ".join(p for _, p in chronology_module._PATTERNS))
+                   + ["2023", "1999", "18", "3", "12:30", "Q3", "’", "-", "–", ",", "the", "a", "01", "1st", "5pm",
+                      "3 p.m.", "é", "_", "Jan.", "'80s"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_SHORTCUT_WORDS), st.sampled_from(["", " ", " ", "-", ".", "\n", "’", "_"])),
+                min_size=1, max_size=12))
+def test_pattern_shortcuts_find_what_a_full_scan_finds(parts):
+    """The required-string test and the word-start openings of _candidate_spans skip nothing a
+    full ``finditer`` of every pattern would find."""
+    ch = chronology_module
+    text = "".join(w + sep for w, sep in parts)
+    low = text.lower()
+    starts = ch._start_lists(text, low)
+    for i, (name, rx) in enumerate(ch._COMPILED):
+        full = [m.span() for m in rx.finditer(text)]
+        req = ch._REQUIRED[i]
+        if req is not None and not any(k in low for k in req):
+            assert full == [], name
+        if ch._OPENINGS[i] is not None:
+            assert [m.span() for m in ch._finditer(rx, text, starts[i])] == full, name

@@ -386,3 +386,12 @@ def test_heldout_line_roles_and_metadata():
         assert str(docs.loc[g["doc_id"], "published"].date()) == g["published"][:10]
     # h02 has no manifest row: its date comes from its "Published:" line
     assert docs.loc["h02_courts_tiktok", "published_basis"] == "text"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=list('aZbA.!?,”"’“0)] \nx'), max_size=16))
+def test_glued_mark_finds_the_glued_sentence_places(text):
+    """repair_edits' fast _GLUED_MARK ends exactly where _GLUED_SENT matches."""
+    from kit import corpus as kc
+
+    assert [m.end() for m in kc._GLUED_MARK.finditer(text)] == [m.start() for m in kc._GLUED_SENT.finditer(text)]
