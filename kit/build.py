@@ -233,14 +233,20 @@ def analyse_batch(records: Sequence[dict], *, model: str = DEFAULT_MODEL,
     manifest = {r["doc_id"]: r["manifest"] for r in records if r.get("manifest")}
     corpus = kit_corpus.assemble(Path("."), arts, manifest, [])
     docs, lines = corpus.documents, corpus.lines
-    by_doc = dict(tuple(lines.groupby("doc_id", sort=False))) if len(lines) else {}
+    # each document's rows of the batch's lines, by position (a slice when they are one run, as
+    # assemble writes them): cheaper than grouping the lines by doc_id
+    line_rows: dict[str, list[int]] = {}
+    for j, d in enumerate(lines["doc_id"].to_numpy() if len(lines) else []):
+        line_rows.setdefault(d, []).append(j)
+    rows_of = {d: slice(js[0], js[-1] + 1) if js[-1] - js[0] + 1 == len(js) else js for d, js in line_rows.items()}
     out: list[dict[str, pandas.DataFrame]] = []
     published: dict[str, Any] = {}
     for i, art in enumerate(arts):
         pub = docs["published"].iat[i]
         published[art.doc_id] = None if pd.isna(pub) else pub
         out.append({"documents": docs.iloc[i:i + 1].reset_index(drop=True),
-                    "lines": by_doc[art.doc_id].reset_index(drop=True) if art.doc_id in by_doc else lines.iloc[0:0]})
+                    "lines": (lines.iloc[rows_of[art.doc_id]].reset_index(drop=True)
+                              if art.doc_id in rows_of else lines.iloc[0:0])})
     todo = [a for a in arts if a.analysable and a.text.strip()]
     if todo:
         nlp = kit_nlp.load_pipeline(model)
@@ -248,7 +254,9 @@ def analyse_batch(records: Sequence[dict], *, model: str = DEFAULT_MODEL,
         for art, doc in kit_nlp.parse(nlp, todo, n_process=1, batch_size=batch_size):
             res = analyse_doc(doc, art, published=published[art.doc_id])
             if "timexes" in res and res["timexes"] is not None:
-                res["timexes"] = res["timexes"].reindex(columns=_timex_cols(res["timexes"]))
+                cols = _timex_cols(res["timexes"])
+                if list(res["timexes"].columns) != cols:
+                    res["timexes"] = res["timexes"].reindex(columns=cols)
             out[where[id(art)]].update(res)
     return out
 
@@ -578,10 +586,41 @@ def _run(tasks: list[list[dict]], *, engine: str, model: str, n_process: int | N
         return
     if n_process is None:
         n_process = min(os.cpu_count() or 1, 4) if n_todo >= AUTO_PROCESSES_FROM else 1
-    if n_process <= 1 or n_todo == 0:
+    if n_todo == 0:
         for t in tasks:
             yield analyse_batch(t, model=model, batch_size=batch_size)
         return
+    if n_process > 1:
+        yield from _pool(tasks, model=model, n_process=n_process, batch_size=batch_size)
+        return
+    import gc
+
+    # Load the model, then freeze the heap for the run: the cyclic garbage collector stops
+    # rescanning the model's (and the session's) long-lived objects on every full collection,
+    # which the stages' many small allocations trigger often. Unfrozen when the run ends, so
+    # the caller's process is left as it was.
+    _load_and_freeze(model)
+    try:
+        for t in tasks:
+            yield analyse_batch(t, model=model, batch_size=batch_size)
+    finally:
+        gc.unfreeze()
+
+
+def _load_and_freeze(model: str) -> None:
+    """Load the model and freeze the heap out of the garbage collector's sight (also the pool's
+    initialiser). A model that fails to load is left to :func:`analyse_batch` to report when a
+    document needs it: an initialiser that raises would make the pool restart workers forever."""
+    import gc
+
+    try:
+        kit_nlp.load_pipeline(model)
+    except Exception:  # noqa: BLE001 - reported by analyse_batch, with the documents it concerns
+        return
+    gc.freeze()
+
+
+def _pool(tasks: list[list[dict]], *, model: str, n_process: int, batch_size: int) -> Iterator[list[dict]]:
     import functools
     import multiprocessing as mp
 
@@ -589,10 +628,11 @@ def _run(tasks: list[list[dict]], *, engine: str, model: str, n_process: int | N
     # processes (spaCy's own n_process pipe tokenises every text in the parent and ships every
     # Doc back to it). Fork where there is fork, as spaCy does: "spawn" re-runs the caller's
     # script in every worker, which loops forever in a script without a __main__ guard.
+    # The parent does not load the model: it would hold it through the corpus-level steps.
     methods = mp.get_all_start_methods()
     ctx = mp.get_context("fork" if "fork" in methods else methods[0])
     func = functools.partial(analyse_batch, model=model, batch_size=batch_size)
-    with ctx.Pool(n_process) as pool:
+    with ctx.Pool(n_process, initializer=_load_and_freeze, initargs=(model,)) as pool:
         yield from pool.imap(func, tasks)
 
 

@@ -385,9 +385,13 @@ def doc_mentions(doc: Doc, art: Article) -> pd.DataFrame:
     appos = [t for t in toks if t.dep_ == "appos"]
     # words attested as names: capitalised mid-sentence outside headlines
     namelike: set[str] = set()
-    for t in toks:  # the capitalisation test first: it rules out most tokens most cheaply
-        if _capitalised(t) and not t.is_sent_start and not in_headline(t.idx):
-            namelike.add(_strip_possessive(t.text))
+    # the first letter read off the text: most tokens are not capitalised, and asking a Token
+    # for its text builds a new string each time
+    for i, a in enumerate(dv.starts):
+        if text[a].isupper():
+            t = toks[i]
+            if _capitalised(t) and not t.is_sent_start and not in_headline(a):
+                namelike.add(_strip_possessive(t.text))
 
     cands: list[_Cand] = []
     for span in _name_entities(doc):
@@ -731,10 +735,10 @@ def _gazetteer(text: str, cands: list[_Cand], in_headline) -> list[_Cand]:
             if (len(last) >= 3 and last[0].isupper() and last[1:].islower() and last not in _CALENDAR
                     and not _names_pattern([last.lower()]).search(text)):
                 names.setdefault(last, "PERSON")
-    covered = [False] * (len(text) + 1)
+    covered = bytearray(len(text) + 1)
     for c in cands:
-        for i in range(c.start, c.end):
-            covered[i] = True
+        if c.end > c.start:
+            covered[c.start:c.end] = b"\x01" * (c.end - c.start)
     out = []
     if not names:
         return out
@@ -757,8 +761,7 @@ def _gazetteer(text: str, cands: list[_Cand], in_headline) -> list[_Cand]:
         if e > m.end() and (in_headline(s) or text[e - 1] == "."):
             continue
         out.append(_Cand(s, e, names[nm]))
-        for i in range(s, e):
-            covered[i] = True
+        covered[s:e] = b"\x01" * (e - s)
     return out
 
 
@@ -806,11 +809,19 @@ def _bare_title(doc: Doc, text: str, c: _Cand, cands: list[_Cand]) -> bool:
 
 def _dedupe(cands: list[_Cand]) -> list[_Cand]:
     """One mention per span: overlapping candidates keep the longest (earliest on ties)."""
-    out: list[_Cand] = []
+    if any(c.end <= c.start for c in cands):  # an empty span: compare spans one by one
+        out: list[_Cand] = []
+        for c in sorted(cands, key=lambda c: (-(c.end - c.start), c.start)):
+            if not any(c.start < o.end and o.start < c.end for o in out):
+                out.append(c)
+        return sorted(out, key=lambda c: c.start)
+    out = []
+    taken = bytearray(max((c.end for c in cands), default=0) + 1)  # characters of kept candidates
     for c in sorted(cands, key=lambda c: (-(c.end - c.start), c.start)):
-        if any(c.start < o.end and o.start < c.end for o in out):
+        if taken.find(1, c.start, c.end) != -1:
             continue
         out.append(c)
+        taken[c.start:c.end] = b"\x01" * (c.end - c.start)
     return sorted(out, key=lambda c: c.start)
 
 
