@@ -66,7 +66,7 @@ def main() -> None:
     print(f"{'processes':>9s} {'docs':>6s} {'bare nlp.pipe docs/s':>21s} {'kit build docs/s':>17s} {'ratio':>6s}")
     for n in args.processes:
         r = measure(args.corpus, n_process=n, batch_size=args.batch_size, repeats=args.repeats)
-        print(f"{n:9d} {r['n_docs']:6d} {r['bare']:21.2f} {r['kit']:17.2f} {r['kit'] / r['bare']:6.2f}", flush=True)
+        print(f"{n:9d} {r['n_docs']:6d} {r['bare']:21.2f} {r['kit']:17.2f} {r['kit'] / r['bare']:6.3f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -1746,6 +1746,9 @@ def doc_event_candidates(doc: Doc, art: Article, timexes: pd.DataFrame) -> pd.Da
         inside = [e for e in ents if e.root.i in scope]
         chosen = inside or ents
         subj = _subject(pred, in_dateline) if pred.pos_ in ("VERB", "AUX") else None
+        if subj is not None and subj.tag_ in ("WP", "WDT") and pred.dep_ == "relcl" and pred.head.i != pred.i:
+            # "Lavrov, who laid wreaths ...": the relative pronoun stands for the noun it follows
+            subj = pred.head
         subject_span = None
         described = False  # a subject that is a definite description naming no one ("the quake")
         if subj is not None and not span.start <= subj.i < span.end:

@@ -475,6 +475,12 @@ The quake struck late on Sunday in the hills of Nepal. A magnitude 7.8 quake in 
 
 Nepal asked for help from the United Nations and Nepal opened schools as shelters.
 """),
+    "t03_visit": ("2025-03-07", """Minister visits Lisbon
+
+LISBON, March 7 (Wire) - Foreign Minister Ana Costa arrived in Lisbon on Friday.
+
+Costa, who signed a trade agreement with Portugal on Thursday, will fly home next week.
+"""),
 }
 
 
@@ -500,6 +506,12 @@ def test_pronoun_subject_is_the_person_named_before(mini_events):
     e = _event_on(mini_events, "2025-06-09", "t01_port")  # "She had warned on Monday"
     assert list(e.participants) == ["Maria Jansen"]
     assert e.event.startswith("Maria Jansen had warned")
+
+
+def test_relative_pronoun_subject_is_the_noun_it_follows(mini_events):
+    e = _event_on(mini_events, "2025-03-06", "t03_visit")  # "Costa, who signed ... on Thursday"
+    assert e.predicate == "sign"
+    assert "Ana Costa" in list(e.participants)
 
 
 def test_age_description_is_the_person_named_before(mini_events):
