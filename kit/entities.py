@@ -3,8 +3,8 @@
 Two steps, matching the build's split between per-document and corpus-level work:
 
 * :func:`doc_mentions` (per document, cached): every named-entity mention in the analysed text
-  (title, standfirst, headings, body) with raw offsets, from spaCy's entities through textacy's
-  ``extract.entities``, repaired with general rules (see the comments on each rule for the spaCy
+  (title, standfirst, headings, body) with raw offsets, from spaCy's entities (filtered as textacy's
+  ``extract.entities`` filters them), repaired with general rules (see the comments on each rule for the spaCy
   failure it avoids), plus *role* mentions (``kind == "role"``): descriptions such as "Russian
   Foreign Minister" or "his North Korean counterpart" that the text equates with a named person,
   and definite descriptions ("the Russian minister") that :func:`resolve` links later.
