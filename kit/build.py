@@ -632,8 +632,19 @@ def _pool(tasks: list[list[dict]], *, model: str, n_process: int, batch_size: in
     methods = mp.get_all_start_methods()
     ctx = mp.get_context("fork" if "fork" in methods else methods[0])
     func = functools.partial(analyse_batch, model=model, batch_size=batch_size)
+    # Workers take small chunks (a quarter batch): with whole batches one worker can sit idle
+    # while the other parses the last batch, a tenth of the run on a few hundred documents.
+    size = max(1, batch_size // 4)
+    chunks = [(k, t[i:i + size]) for k, t in enumerate(tasks) for i in range(0, len(t), size)]
     with ctx.Pool(n_process, initializer=_load_and_freeze, initargs=(model,)) as pool:
-        yield from pool.imap(func, tasks)
+        done = pool.imap(func, [c for _, c in chunks])
+        k_next = 0
+        for k in range(len(tasks)):
+            res: list[dict] = []
+            while k_next < len(chunks) and chunks[k_next][0] == k:
+                res.extend(next(done))
+                k_next += 1
+            yield res
 
 
 def _progress(progress: bool | Callable[..., Any], *, total: int) -> Callable[..., None] | None:
