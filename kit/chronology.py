@@ -278,8 +278,9 @@ def _required_item(name: str, av) -> frozenset[str] | None:
     return None  # a lookaround, \b, \d, a negated class...: no literal text required
 
 
-def _required(pattern: str, flags: int = re.I) -> frozenset[str] | None:
-    """Lower-case strings one of which occurs in every match of ``pattern`` (None: unknown)."""
+def _parse_pattern(pattern: str, flags: int = re.I) -> list | None:
+    """``pattern``'s parse tree from Python's own regex parser (a private module: None when it
+    is missing, and the shortcuts below are then simply not taken)."""
     try:
         import re._parser as sre_parse  # Python >= 3.11
     except ImportError:  # pragma: no cover
@@ -288,7 +289,16 @@ def _required(pattern: str, flags: int = re.I) -> frozenset[str] | None:
         except ImportError:
             return None
     try:
-        return _required_seq(sre_parse.parse(pattern, flags))
+        return list(sre_parse.parse(pattern, flags))
+    except Exception:  # noqa: BLE001 - an unparsable pattern only costs the shortcut
+        return None
+
+
+def _required(pattern: str, flags: int = re.I) -> frozenset[str] | None:
+    """Lower-case strings one of which occurs in every match of ``pattern`` (None: unknown)."""
+    parsed = _parse_pattern(pattern, flags)
+    try:
+        return _required_seq(parsed) if parsed is not None else None
     except Exception:  # noqa: BLE001 - an unexpected parse tree only costs the shortcut
         return None
 
@@ -391,13 +401,11 @@ def _openings_seq(items: Iterable) -> _Openings:
 def _openings(pattern: str, flags: int = re.I) -> tuple[frozenset[str], ...] | None:
     """The openings of ``pattern``'s matches by length (1.._KEY), or None when a match need not
     start at a word start or may open with anything (the pattern is then scanned in full)."""
-    try:
-        import re._parser as sre_parse  # Python >= 3.11
-    except ImportError:  # pragma: no cover
+    parsed = _parse_pattern(pattern, flags)
+    if parsed is None:
         return None
     try:
-        parsed = sre_parse.parse(pattern, flags)
-        if not _opens_with_boundary(list(parsed)):
+        if not _opens_with_boundary(parsed):
             return None
         found = {o for o, _ in _openings_seq(parsed)}
     except Exception:  # noqa: BLE001 - an unexpected parse tree: scan in full
@@ -1658,12 +1666,15 @@ def _describes_noun(ent: Span) -> bool:
 
 def _subject(pred: Token, skip: set[int] | frozenset[int] = frozenset()) -> Token | None:
     """The subject of the predicate's clause, or of the clause it hangs from ("He called the cut
-    and had warned ...": "He" also warned; "the 22-year-old expected to undergo"). Tokens in
+    and had warned ...": "He" also warned; "the 22-year-old expected to undergo"); for a relative
+    clause's "who"/"which", the noun the clause follows. Tokens in
     ``skip`` (a dateline the parser made a second subject) are passed over."""
     cur = pred
     for _ in range(5):
         subj = [c for c in cur.children if c.dep_ in ("nsubj", "nsubjpass") and c.i not in skip]
         if subj:
+            if subj[0].tag_ in ("WP", "WDT") and cur.dep_ == "relcl" and cur.head.i != cur.i:
+                return cur.head  # "Lavrov, who laid wreaths": the pronoun stands for the noun it follows
             return subj[0]
         if cur.dep_ not in ("conj", "xcomp", "advcl", "acl", "ccomp", "relcl", "pcomp") or cur.head.i == cur.i:
             return None
@@ -1746,9 +1757,6 @@ def doc_event_candidates(doc: Doc, art: Article, timexes: pd.DataFrame) -> pd.Da
         inside = [e for e in ents if e.root.i in scope]
         chosen = inside or ents
         subj = _subject(pred, in_dateline) if pred.pos_ in ("VERB", "AUX") else None
-        if subj is not None and subj.tag_ in ("WP", "WDT") and pred.dep_ == "relcl" and pred.head.i != pred.i:
-            # "Lavrov, who laid wreaths ...": the relative pronoun stands for the noun it follows
-            subj = pred.head
         subject_span = None
         described = False  # a subject that is a definite description naming no one ("the quake")
         if subj is not None and not span.start <= subj.i < span.end:

@@ -987,16 +987,22 @@ def _initials(key: tuple[str, ...]) -> str:
     return "".join(t[0] for t in key if t not in _ACRONYM_SKIP)
 
 
-def _first_seen_pairs(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Distinct ``(a, b)`` pairs of two non-negative integer arrays in order of first
-    appearance, with how often each occurs: ``(a_values, b_values, counts)``."""
-    if not len(a):
-        e = np.zeros(0, dtype=np.int64)
-        return e, e, e
-    combo = a.astype(np.int64) * (int(b.max()) + 1) + b.astype(np.int64)
+def _first_seen(*cols: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Distinct rows of some non-negative integer columns, in order of first appearance, and
+    how often each occurs: ``(col_1_values, ..., col_n_values, counts)``."""
+    if not len(cols[0]):
+        return tuple(np.zeros(0, dtype=np.int64) for _ in range(len(cols) + 1))
+    radix = [int(c.max()) + 1 for c in cols]
+    combo = np.zeros(len(cols[0]), dtype=np.int64)
+    for c, r in zip(cols, radix):
+        combo = combo * r + c.astype(np.int64)
     codes, uniq = pd.factorize(combo, sort=False)
     counts = np.bincount(codes, minlength=len(uniq))
-    return uniq // (int(b.max()) + 1), uniq % (int(b.max()) + 1), counts
+    values = []
+    for r in reversed(radix):
+        values.append(uniq % r)
+        uniq = uniq // r
+    return (*values[::-1], counts)
 
 
 class _Rows:
@@ -1082,7 +1088,7 @@ def resolve(
     form_count: Counter = Counter({forms[f]: int(cnt[f]) for f in range(n_forms)})
     lab_code, lab_uniq = pd.factorize(labs, sort=False, use_na_sentinel=False)
     form_labels: dict[tuple, Counter] = defaultdict(Counter)
-    for f, lc, c in zip(*_first_seen_pairs(fid[name_rows], lab_code[name_rows])):
+    for f, lc, c in zip(*_first_seen(fid[name_rows], lab_code[name_rows])):
         form_labels[forms[f]][lab_uniq[lc]] += int(c)
     uf = _UF()
     for key in form_count:
@@ -1118,7 +1124,7 @@ def resolve(
 
     # acronyms: an all-capitals one-word form joins the unique multiword form with its initials
     texts_of: dict[tuple, Counter] = defaultdict(Counter)
-    for f, nc, c in zip(*_first_seen_pairs(fid[name_rows], name_code[name_rows])):
+    for f, nc, c in zip(*_first_seen(fid[name_rows], name_code[name_rows])):
         texts_of[forms[f]][uniq_names[nc]] += int(c)
     multi = [k for k in form_count if len(k) > 1]
     by_initials: dict[str, set] = defaultdict(set)
@@ -1163,7 +1169,7 @@ def resolve(
             is_full[form_id[k]] = True
     full_rows = name_rows[is_full[fid[name_rows]]]
     doc_full: dict[int, Counter] = defaultdict(Counter)
-    for d, f, c in zip(*_first_seen_pairs(dcode[full_rows], fid[full_rows])):
+    for d, f, c in zip(*_first_seen(dcode[full_rows], fid[full_rows])):
         doc_full[int(d)][uf.find(forms[f])] += int(c)
 
     # Per-mention cluster decisions, as node numbers (an int per mention, -1 for none): a node
@@ -1412,12 +1418,12 @@ def resolve(
     cluster_order = sorted(first_join, key=first_join.get)
     role_votes: Counter = Counter(root[role_rows][root[role_rows] >= 0].tolist())
     n_mentions = Counter(root[in_cluster].tolist())
-    n_docs: dict[int, int] = Counter(_first_seen_pairs(root[in_cluster], dcode[in_cluster])[0].tolist())
+    n_docs: dict[int, int] = Counter(_first_seen(root[in_cluster], dcode[in_cluster])[0].tolist())
     named = name_rows[root[name_rows] >= 0]
     named = named[np.argsort(named, kind="stable")]
     pairs_of: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
-    for r, nc, lc_c in zip(*_pairs3(root[named], name_code[named], lab_code[named])):
-        pairs_of[int(r)].append((int(nc), int(lc_c[0]), int(lc_c[1])))
+    for r, nc, lc, c in zip(*_first_seen(root[named], name_code[named], lab_code[named])):
+        pairs_of[int(r)].append((int(nc), int(lc), int(c)))
     role_texts = m["text"].to_numpy(dtype=object)
     role_forms_of: dict[int, set] = defaultdict(set)
     clustered_roles = role_rows[root[role_rows] >= 0]
@@ -1515,17 +1521,6 @@ def resolve(
     return out, ents
 
 
-def _pairs3(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray, list]:
-    """Distinct ``(a, b, c)`` triples in order of first appearance: ``(a, b, [(c, count)])``."""
-    if not len(a):
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), []
-    nb, nc = int(b.max()) + 1, int(c.max()) + 1
-    combo = (a.astype(np.int64) * nb + b.astype(np.int64)) * nc + c.astype(np.int64)
-    codes, uniq = pd.factorize(combo, sort=False)
-    counts = np.bincount(codes, minlength=len(uniq))
-    return uniq // (nb * nc), (uniq // nc) % nb, list(zip((uniq % nc).tolist(), counts.tolist()))
-
-
 class MentionIndex:
     """The mentions of a corpus grouped by document, as arrays: which mentions overlap a span.
 
@@ -1537,32 +1532,23 @@ class MentionIndex:
     def __init__(self, mentions: pd.DataFrame | None, columns: Iterable[str] = ("entity", "label")) -> None:
         m = mentions if mentions is not None else pd.DataFrame(columns=["doc_id", "start_char", "end_char"])
         codes, uniq = pd.factorize(m["doc_id"], sort=False, use_na_sentinel=False)
-        order = np.argsort(codes, kind="stable")
         self._pos = {d: j for j, d in enumerate(uniq)}
-        self._bounds = np.searchsorted(codes[order], np.arange(len(uniq) + 1))
-        self.start = m["start_char"].to_numpy(dtype=np.int64)[order]
-        self.end = m["end_char"].to_numpy(dtype=np.int64)[order]
-        self.cols = {c: m[c].to_numpy(dtype=object)[order] for c in columns if c in m.columns}
+        self._rows = _Rows(codes, np.arange(len(m)), len(uniq))
+        self.start = m["start_char"].to_numpy(dtype=np.int64)
+        self.end = m["end_char"].to_numpy(dtype=np.int64)
+        self.cols = {c: m[c].to_numpy(dtype=object) for c in columns if c in m.columns}
 
     def __len__(self) -> int:
         return len(self.start)
 
-    def rows(self, doc_id: str) -> range:
+    def rows(self, doc_id: str) -> np.ndarray:
         """Positions of ``doc_id``'s mentions (in table order)."""
-        j = self._pos.get(doc_id)
-        return range(0) if j is None else range(int(self._bounds[j]), int(self._bounds[j + 1]))
+        return self._rows[self._pos.get(doc_id, -1)]
 
     def overlapping(self, doc_id: str, start: int, end: int) -> np.ndarray:
         """Positions of ``doc_id``'s mentions that share a character with ``[start, end)``."""
         r = self.rows(doc_id)
-        if not len(r):
-            return np.zeros(0, dtype=np.int64)
-        s, e = self.start[r.start:r.stop], self.end[r.start:r.stop]
-        return r.start + np.flatnonzero((s < end) & (e > start))
-
-    def doc_ids(self) -> list:
-        """The documents that have mentions."""
-        return list(self._pos)
+        return r[(self.start[r] < end) & (self.end[r] > start)]
 
 
 def _is_acronym(s: str) -> bool:
