@@ -73,6 +73,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kit import docview
 from kit.corpus import Article
+from kit.offsets import span_mask
 
 __all__ = [
     "MENTION_COLUMNS", "ENTITY_COLUMNS", "doc_mentions", "resolve", "name_key", "read_aliases", "MentionIndex",
@@ -735,10 +736,7 @@ def _gazetteer(text: str, cands: list[_Cand], in_headline) -> list[_Cand]:
             if (len(last) >= 3 and last[0].isupper() and last[1:].islower() and last not in _CALENDAR
                     and not _names_pattern([last.lower()]).search(text)):
                 names.setdefault(last, "PERSON")
-    covered = bytearray(len(text) + 1)
-    for c in cands:
-        if c.end > c.start:
-            covered[c.start:c.end] = b"\x01" * (c.end - c.start)
+    covered = span_mask(len(text), ((c.start, c.end) for c in cands))
     out = []
     if not names:
         return out

@@ -11,7 +11,7 @@ import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-__all__ = ["TextView", "Edit"]
+__all__ = ["TextView", "Edit", "span_mask"]
 
 
 @dataclass(frozen=True)
@@ -116,3 +116,14 @@ class TextView:
         rs = self.to_raw(start)
         re_ = self.to_raw(end, end=True) if end > start else rs
         return rs, max(re_, rs)
+
+
+def span_mask(n: int, spans: Iterable[tuple[int, int]]) -> bytearray:
+    """1 at each of ``n + 1`` offsets inside one of ``spans`` (``a <= i < b``): an
+    inside-or-not test per character in O(1), for stages that ask it of every token."""
+    mask = bytearray(n + 1)
+    for a, b in spans:
+        b = min(b, len(mask))
+        if b > a:
+            mask[a:b] = b"\x01" * (b - a)
+    return mask

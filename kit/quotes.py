@@ -47,6 +47,7 @@ from spacy.tokens import Doc, Span, Token
 from kit import docview
 from kit.corpus import Article
 from kit.entities import MentionIndex
+from kit.offsets import span_mask
 
 __all__ = ["QUOTE_COLUMNS", "REPORTING_VERBS", "Mark", "find_marks", "pair_marks", "doc_quotes", "resolve"]
 
@@ -881,7 +882,7 @@ def _doc_quotes(doc: Doc, art: Article, *, keep_unattributed: bool, mixed: str, 
 
     # ---- indirect speech from the parse
     indirect: list[_Quote] = []
-    inside = _span_mask(len(text), quote_spans)  # one lookup per token, not a scan of the spans
+    inside = span_mask(len(text), quote_spans)  # one lookup per token, not a scan of the spans
     # Only "according" and verbs can start an indirect quote (see the two tests below): pick them
     # from the token arrays instead of reading three attributes of every Token.
     attrs = doc.to_array([LOWER, POS])
@@ -1183,22 +1184,12 @@ def _titled_tokens(doc: Doc, ents: list[Span]) -> set[int]:
     return out
 
 
-def _span_mask(n: int, spans: Iterable[tuple[int, int]]) -> bytearray:
-    """1 at each of ``n + 1`` offsets inside one of ``spans`` (``a <= i < b``)."""
-    mask = bytearray(n + 1)
-    for a, b in spans:
-        b = min(b, len(mask))
-        if b > a:
-            mask[a:b] = b"\x01" * (b - a)
-    return mask
-
-
 def _antecedents(doc: Doc, q: _Quote, quote_spans: list[tuple[int, int]]) -> tuple[str, list[Span]]:
     """For a pronoun or role speaker: (speaker kind, candidate name mentions, best first)."""
     head = q.speaker_head
     if q.speaker is None or head is None:
         return "none", []
-    quoted = _span_mask(len(docview.view(doc).text), quote_spans)
+    quoted = span_mask(len(docview.view(doc).text), quote_spans)
     sp = _speaker_span(head, core=True) if not q.headline else q.speaker
     low = head.lower_
     if q.extra.get("transcript"):
