@@ -4,9 +4,9 @@ For each process count, times (a) spaCy alone: ``nlp.pipe`` over the clean artic
 kit parses, with the kit's pipeline, and (b) a full ``kit build`` of the same corpus with no
 cache (reading, line roles, the parse, every stage, the reductions, writing Parquet), and
 prints docs/s and their ratio (best of each), and the median of the per-repeat ratios. Both run
-in this process, back to back, so the ratio holds on a busy machine too. The model is loaded before either clock starts. Also prints the ratio of CPU
-seconds per document (this process and its workers), which a shared host's noisy neighbours
-disturb less than wall time.
+in this process, back to back, so the ratio holds on a busy machine too. The model is loaded
+before either clock starts. Also prints the ratio of CPU seconds per document (this process
+and its workers), which a shared host's noisy neighbours disturb less than wall time.
 
     python benchmarks/make_corpus.py 500 --out /tmp/synth_500
     python benchmarks/throughput.py /tmp/synth_500 --processes 1 2
@@ -18,6 +18,7 @@ import argparse
 import importlib
 import resource
 import shutil
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -59,9 +60,8 @@ def measure(corpus: str | Path, *, n_process: int, batch_size: int, repeats: int
             shutil.rmtree(out, ignore_errors=True)
     # Each repeat times the two back to back, so its own ratio sees the same host speed; the
     # best-of figures can pair a fast minute of one with a slow minute of the other.
-    paired = sorted(k / b for b, k in zip(bare, built))
     return {"n_docs": len(texts), "bare": max(bare), "kit": max(built),
-            "cpu_ratio": min(bare_cpu) / min(built_cpu), "paired": paired[len(paired) // 2]}
+            "cpu_ratio": min(bare_cpu) / min(built_cpu), "paired": statistics.median(k / b for b, k in zip(bare, built))}
 
 
 def _cpu() -> float:
@@ -77,7 +77,7 @@ def main() -> None:
     ap.add_argument("corpus")
     ap.add_argument("--processes", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--batch-size", type=int, default=32)
-    ap.add_argument("--repeats", type=int, default=2, help="runs of each; the best counts")
+    ap.add_argument("--repeats", type=int, default=2, help="runs of each: the best of each, and the median of the paired ratios")
     args = ap.parse_args()
     print(f"{'processes':>9s} {'docs':>6s} {'bare nlp.pipe docs/s':>21s} {'kit build docs/s':>17s} {'ratio':>6s} "
           f"{'CPU-time ratio':>15s} {'median paired ratio':>20s}")
