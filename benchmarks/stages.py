@@ -50,7 +50,7 @@ def profile(corpus: str | Path, *, limit: int | None = None, batch_size: int = 3
     originals = {}
     for mod_name in ("kit.entities", "kit.quotes", "kit.chronology", "kit.nlp"):
         mod = importlib.import_module(mod_name)
-        for fname in ("doc_mentions", "doc_quotes", "doc_timexes", "doc_event_candidates", "doc_sentences"):
+        for fname in ("mention_rows", "quote_rows", "timex_rows", "event_candidate_rows", "sentence_rows"):
             f = getattr(mod, fname, None)
             if f is None:
                 continue
@@ -66,18 +66,25 @@ def profile(corpus: str | Path, *, limit: int | None = None, batch_size: int = 3
 
             originals[(mod, fname)] = f
             setattr(mod, fname, wrap)
-    parts: dict[str, list] = defaultdict(list)
+    rows: list[dict[str, list[dict]]] = []
     try:
         t = time.perf_counter()
         for art, doc in zip(todo, docs):
-            for k, v in kb.analyse_doc(doc, art, published=published[art.doc_id]).items():
-                parts[k].append(v)
+            rows.append(kb.analyse_doc(doc, art, published=published[art.doc_id]))
         secs["analyse_doc (all stages)"] = time.perf_counter() - t
     finally:
         for (mod, fname), f in originals.items():
             setattr(mod, fname, f)
     for k, v in sorted(timed.items(), key=lambda kv: -kv[1]):
         secs[f"  {k}"] = v
+
+    # The stages' rows become tables one batch at a time, as kit.build does.
+    parts: dict[str, list] = defaultdict(list)
+    t = time.perf_counter()
+    for i in range(0, len(rows), batch_size):
+        for k in rows[i]:
+            parts[k].append(kb.frame(k, [r for res in rows[i:i + batch_size] for r in res.get(k, [])]))
+    secs["per-batch tables (kit.build.frame)"] = time.perf_counter() - t
 
     t = time.perf_counter()
     kb.reduce_corpus(c, {k: v for k, v in parts.items() if k not in kb.TABLES})

@@ -57,7 +57,7 @@ chronology = _Lazy("kit.chronology")
 kit_nlp = _Lazy("kit.nlp")
 kit_corpus = _Lazy("kit.corpus")
 
-__all__ = ["TABLES", "Tables", "build", "load", "write", "analyse_doc", "analyse_batch", "reduce_corpus",
+__all__ = ["TABLES", "Tables", "build", "load", "write", "analyse_doc", "analyse_batch", "frame", "reduce_corpus",
            "input_records"]
 
 #: Every table ``kit build`` writes, in the order of ``SCHEMA.md``.
@@ -155,20 +155,36 @@ def _read_table(folder: Path, name: str, *, columns: list[str] | None = None) ->
 # --------------------------------------------------------------------------- the stages
 
 
-def analyse_doc(doc: spacy.tokens.Doc, art: Article, *, published: pandas.Timestamp | None) -> dict[str, pandas.DataFrame]:
-    """Run every per-document stage on one parsed article.
+def analyse_doc(doc: spacy.tokens.Doc, art: Article, *, published: pandas.Timestamp | None) -> dict[str, list[dict]]:
+    """Run every per-document stage on one parsed article: rows (dicts) by table name.
 
     Keys named like a table in :data:`TABLES` are final rows, written as they come; the others
-    are collected for :func:`reduce_corpus`.
+    are collected for :func:`reduce_corpus`. :func:`frame` makes a table of any key's rows; the
+    build makes one per batch, not one per document (a pandas frame costs about as much to make
+    as a small stage does to run).
     """
-    timexes = chronology.doc_timexes(doc, art, published=published)
+    timexes = chronology.timex_rows(doc, art, published=published)
     return {
-        "sentences": kit_nlp.doc_sentences(doc, art),
-        "mentions_raw": entities.doc_mentions(doc, art),
-        "quotes_raw": quotes.doc_quotes(doc, art),
+        "sentences": kit_nlp.sentence_rows(doc, art),
+        "mentions_raw": entities.mention_rows(doc, art),
+        "quotes_raw": quotes.quote_rows(doc, art),
         "timexes": timexes,
-        "event_candidates": chronology.doc_event_candidates(doc, art, timexes),
+        "event_candidates": chronology.event_candidate_rows(doc, art, timexes),
     }
+
+
+#: The function that makes each per-document result's rows a table (module, name).
+_FRAMES = {"documents": ("kit.corpus", "documents_frame"), "lines": ("kit.corpus", "lines_frame"),
+           "sentences": ("kit.nlp", "sentences_frame"), "mentions_raw": ("kit.entities", "mentions_frame"),
+           "quotes_raw": ("kit.quotes", "quotes_frame"), "timexes": ("kit.chronology", "timexes_frame"),
+           "event_candidates": ("kit.chronology", "event_candidates_frame")}
+
+
+def frame(name: str, rows: list[dict]) -> pandas.DataFrame:
+    """The table of some per-document rows of ``name`` (a key of :func:`analyse_batch`'s
+    results), with that table's columns and dtypes however few rows there are."""
+    module, func = _FRAMES[name]
+    return getattr(importlib.import_module(module), func)(rows)
 
 
 def reduce_corpus(
@@ -205,11 +221,6 @@ def reduce_corpus(
     return Tables(mentions=mentions, entities=ents, quotes=qs, events=events, notes=list(corpus.notes))
 
 
-def _timex_cols(df: pandas.DataFrame) -> list[str]:
-    base = list(chronology.TIMEX_COLUMNS)
-    return base + [c for c in df.columns if c not in base]
-
-
 def _read_article(rec: dict) -> Article:
     """One input record -> :class:`~kit.corpus.Article` (as ``read_corpus`` reads each file)."""
     if rec["missing"]:
@@ -219,45 +230,30 @@ def _read_article(rec: dict) -> Article:
 
 
 def analyse_batch(records: Sequence[dict], *, model: str = DEFAULT_MODEL,
-                  batch_size: int = DEFAULT_BATCH) -> list[dict[str, pandas.DataFrame]]:
-    """Read, parse once and analyse some input files: one dict of per-document tables each.
+                  batch_size: int = DEFAULT_BATCH) -> list[dict[str, list[dict]]]:
+    """Read, parse once and analyse some input files: for each, its per-document rows by
+    table name (``documents`` and ``lines`` always; the stages' when it could be analysed).
 
     This is the per-partition function of every engine (in process, a process pool, Dask):
     it only needs the records (``doc_id``, ``path`` as listed, absolute ``file``, ``manifest``
-    row, ``missing``; see :func:`input_records`) and loads
-    the model once per process.
+    row, ``missing``; see :func:`input_records`) and loads the model once per process.
     """
     if not len(records):
         return []
     arts = [_read_article(r) for r in records]
-    manifest = {r["doc_id"]: r["manifest"] for r in records if r.get("manifest")}
-    corpus = kit_corpus.assemble(Path("."), arts, manifest, [])
-    docs, lines = corpus.documents, corpus.lines
-    # each document's rows of the batch's lines, by position (a slice when they are one run, as
-    # assemble writes them): cheaper than grouping the lines by doc_id
-    line_rows: dict[str, list[int]] = {}
-    for j, d in enumerate(lines["doc_id"].to_numpy() if len(lines) else []):
-        line_rows.setdefault(d, []).append(j)
-    rows_of = {d: slice(js[0], js[-1] + 1) if js[-1] - js[0] + 1 == len(js) else js for d, js in line_rows.items()}
-    out: list[dict[str, pandas.DataFrame]] = []
-    published: dict[str, Any] = {}
-    for i, art in enumerate(arts):
-        pub = docs["published"].iat[i]
-        published[art.doc_id] = None if pd.isna(pub) else pub
-        out.append({"documents": docs.iloc[i:i + 1].reset_index(drop=True),
-                    "lines": (lines.iloc[rows_of[art.doc_id]].reset_index(drop=True)
-                              if art.doc_id in rows_of else lines.iloc[0:0])})
-    todo = [a for a in arts if a.analysable and a.text.strip()]
+    out: list[dict[str, list[dict]]] = []
+    for art, rec in zip(arts, records):
+        doc_row, line_rows = kit_corpus.article_rows(art, rec.get("manifest"))
+        out.append({"documents": [doc_row], "lines": line_rows})
+    todo = [i for i, a in enumerate(arts) if a.analysable and a.text.strip()]
     if todo:
+        # the publication dates as the documents table holds them (UTC timestamps)
+        published = frame("documents", [out[i]["documents"][0] for i in todo])["published"]
         nlp = kit_nlp.load_pipeline(model)
-        where = {id(a): i for i, a in enumerate(arts)}
-        for art, doc in kit_nlp.parse(nlp, todo, n_process=1, batch_size=batch_size):
-            res = analyse_doc(doc, art, published=published[art.doc_id])
-            if "timexes" in res and res["timexes"] is not None:
-                cols = _timex_cols(res["timexes"])
-                if list(res["timexes"].columns) != cols:
-                    res["timexes"] = res["timexes"].reindex(columns=cols)
-            out[where[id(art)]].update(res)
+        where = {id(arts[i]): (i, None if pd.isna(p) else p) for i, p in zip(todo, published)}
+        for art, doc in kit_nlp.parse(nlp, [arts[i] for i in todo], n_process=1, batch_size=batch_size):
+            i, pub = where[id(art)]
+            out[i].update(analyse_doc(doc, art, published=pub))
     return out
 
 
@@ -333,21 +329,12 @@ class _Spool:
         self.pieces: dict[str, list[Path]] = {}
         self.counts: dict[str, int] = {}
 
-    def add(self, name: str, frames: list[pandas.DataFrame]) -> None:
-        frames = [f for f in frames if f is not None]
-        if not frames:
-            return
-        # Concatenating empty frames is deprecated in pandas (their dtypes will start to count):
-        # join the non-empty ones and only take the empty ones' column names.
-        full = [f for f in frames if len(f)] or frames[:1]
-        df = full[0] if len(full) == 1 else pd.concat(full, ignore_index=True)
-        extra = [c for f in frames for c in f.columns if c not in df.columns]
-        if extra:
-            df = df.reindex(columns=[*df.columns, *dict.fromkeys(extra)])
+    def add(self, name: str, df: pandas.DataFrame) -> None:
+        """Write one batch's table of ``name`` as the next piece."""
         paths = self.pieces.setdefault(name, [])
         path = self.folder / f"{name}.{len(paths):06d}"
         if name in TABLES:
-            df.reset_index(drop=True).to_parquet(path, index=False)
+            df.to_parquet(path, index=False)
         else:
             path.write_bytes(pickle.dumps(df, protocol=pickle.HIGHEST_PROTOCOL))
         paths.append(path)
@@ -483,7 +470,7 @@ def build(
         used: set[str] = set()
         for b, res in zip(batches, results):
             fresh = iter(res)
-            per_table: dict[str, list[pandas.DataFrame]] = {}
+            per_table: dict[str, list[dict]] = {}
             for j in b:
                 k = keys[j]
                 if hit[j]:
@@ -494,16 +481,16 @@ def build(
                     doc_res = next(fresh)
                     if docs_dir is not None and k is not None:
                         # The worker's own hash: the file may have changed since it was listed.
-                        sha = doc_res["documents"]["sha1"].iat[0]
+                        sha = doc_res["documents"][0]["sha1"]
                         k = _doc_key(prefix, records[j], sha)
                         docs_dir.mkdir(parents=True, exist_ok=True)
                         (docs_dir / f"{k}.pkl").write_bytes(pickle.dumps(doc_res, protocol=pickle.HIGHEST_PROTOCOL))
                 if k is not None:
                     used.add(f"{k}.pkl")
-                for name, df in doc_res.items():
-                    per_table.setdefault(name, []).append(df)
-            for name, frames in per_table.items():
-                spool.add(name, frames)
+                for name, rows in doc_res.items():
+                    per_table.setdefault(name, []).extend(rows)
+            for name, rows in per_table.items():
+                spool.add(name, frame(name, rows))
             if bar is not None:
                 bar(len(b))
         # zip stops on `batches` and leaves the engine suspended: close it now, so worker
@@ -515,9 +502,8 @@ def build(
         final = work / "tables"
         final.mkdir()
         if "documents" not in spool.pieces:  # no input files at all
-            empty = kit_corpus.assemble(corpus_dir, [], {}, [])
-            spool.add("documents", [empty.documents])
-            spool.add("lines", [empty.lines])
+            spool.add("documents", frame("documents", []))
+            spool.add("lines", frame("lines", []))
         for name in dict.fromkeys(["documents", "lines", "sentences", "timexes", *spool.pieces]):
             if name in TABLES:
                 spool.combine(name, final / f"{name}.parquet")

@@ -21,7 +21,7 @@ from __future__ import annotations
 import bisect
 import calendar
 import re
-from collections import Counter, namedtuple
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -37,7 +37,8 @@ from kit.entities import MentionIndex
 __all__ = [
     "TIMEX_COLUMNS", "EVENT_COLUMNS", "Resolved", "resolve", "weekday_on", "month_on", "iso_week", "holiday_on",
     "clause_tense",
-    "find_timexes", "doc_timexes", "doc_event_candidates", "merge_events", "event_candidates_with_names",
+    "find_timexes", "doc_timexes", "timex_rows", "timexes_frame", "TIMEX_ROW_COLUMNS", "doc_event_candidates",
+    "event_candidate_rows", "event_candidates_frame", "merge_events", "event_candidates_with_names",
     "date_disagreements",
 ]
 
@@ -1479,6 +1480,24 @@ def doc_timexes(doc: Doc, art: Article, *, published: pd.Timestamp | None, **opt
     of the governing verb, ``clean_start``/``clean_end`` (offsets in the parsed text).
     ``options`` go to :func:`find_timexes`.
     """
+    return timexes_frame(timex_rows(doc, art, published=published, **options))
+
+
+#: Columns of the per-document timex rows: the table's, then the extra ones.
+TIMEX_ROW_COLUMNS = TIMEX_COLUMNS + ["type", "granularity", "mod", "tense", "clean_start", "clean_end"]
+
+
+def timexes_frame(rows: list[dict]) -> pd.DataFrame:
+    """The ``timexes`` table (:data:`TIMEX_ROW_COLUMNS`) of some :func:`timex_rows` rows."""
+    df = pd.DataFrame(rows, columns=TIMEX_ROW_COLUMNS)
+    for c in ("date_start", "date_end"):
+        df[c] = pd.to_datetime(df[c])
+    return df
+
+
+def timex_rows(doc: Doc, art: Article, *, published: pd.Timestamp | None, **options) -> list[dict]:
+    """:func:`doc_timexes` as a list of row dicts (dates as ``datetime.date``; the build makes
+    one frame per batch)."""
     rows = []
     for r in find_timexes(doc, published=published, **options):
         rs, re_ = art.view.span_to_raw(r["start"], r["end"])
@@ -1487,10 +1506,7 @@ def doc_timexes(doc: Doc, art: Article, *, published: pd.Timestamp | None, **opt
                      "anchor": _anchor_label(r, published, art), "type": r["type"],
                      "granularity": r["granularity"], "mod": r["mod"], "tense": r["tense"],
                      "clean_start": r["start"], "clean_end": r["end"]})
-    df = pd.DataFrame(rows, columns=TIMEX_COLUMNS + ["type", "granularity", "mod", "tense", "clean_start", "clean_end"])
-    for c in ("date_start", "date_end"):
-        df[c] = pd.to_datetime(df[c])
-    return df
+    return rows
 
 
 def _anchor_label(row: dict, published, art: Article) -> str:
@@ -1707,21 +1723,6 @@ def _antecedent(doc: Doc, pron: Token) -> Span | None:
     return best
 
 
-_TimexRow = namedtuple("_TimexRow", ["clean_start", "clean_end", "start_char", "end_char", "text", "value",
-                                     "date_start", "date_end"])
-
-
-def _timex_rows(timexes: pd.DataFrame) -> Iterator:
-    """The rows of ``timexes`` as ``itertuples(index=False)`` gives them (the same values, from
-    iterating each column), with only the fields the events need: itertuples builds a new
-    namedtuple class on every call, a cost per document."""
-    names = list(timexes.columns)
-    if not all(f in names for f in _TimexRow._fields):
-        return timexes.itertuples(index=False)
-    # the first column of a name, as itertuples' renamed fields have it
-    return map(_TimexRow._make, zip(*(timexes.iloc[:, names.index(f)] for f in _TimexRow._fields)))
-
-
 def doc_event_candidates(doc: Doc, art: Article, timexes: pd.DataFrame) -> pd.DataFrame:
     """Dated happenings of one article before merging: one row per resolved DATE/TIME timex
     governed by a verb or an event noun. Participants are the named mentions (PERSON, ORG, GPE,
@@ -1731,17 +1732,32 @@ def doc_event_candidates(doc: Doc, art: Article, timexes: pd.DataFrame) -> pd.Da
     so a name the parser missed is still found in the mentions table; ``protagonist`` marks a
     happening with no name of its own ("The case returns to court in mid-June", "the next
     meeting"), which belongs to the article's main entity."""
-    rows = []
-    if timexes is None or not len(timexes):
-        return pd.DataFrame(columns=CANDIDATE_COLUMNS)
-    keep = timexes["date_start"].notna()
-    if "type" in timexes.columns:
-        keep = keep & timexes["type"].isin(_DATE_KINDS)
+    rows = timexes.to_dict("records") if timexes is not None and len(timexes) else []
+    return event_candidates_frame(event_candidate_rows(doc, art, rows))
+
+
+def event_candidates_frame(rows: list[dict]) -> pd.DataFrame:
+    """The event candidates table (:data:`CANDIDATE_COLUMNS`) of some
+    :func:`event_candidate_rows` rows."""
+    df = pd.DataFrame(rows, columns=CANDIDATE_COLUMNS)
+    if len(df):
+        for c in ("date_start", "date_end"):
+            df[c] = pd.to_datetime(df[c])
+    return df
+
+
+def event_candidate_rows(doc: Doc, art: Article, timexes: list[dict]) -> list[dict]:
+    """:func:`doc_event_candidates` as a list of row dicts, from :func:`timex_rows` rows (the
+    build makes one frame per batch)."""
+    rows: list[dict] = []
+    kept = [r for r in timexes if not _missing(r["date_start"]) and r.get("type", "DATE") in _DATE_KINDS]
+    if not kept:
+        return rows
     dv = docview.view(doc)
     datelines = [m.span() for m in _DATELINE.finditer(dv.text)]
     in_dateline = {t.i for t in dv.tokens if any(a <= t.idx < b for a, b in datelines)} if datelines else set()
-    for r in (r for k, r in zip(keep, _timex_rows(timexes)) if k):
-        cs, ce = int(r.clean_start), int(r.clean_end)
+    for r in kept:
+        cs, ce = int(r["clean_start"]), int(r["clean_end"])
         span = docview.char_span(doc, cs, ce)
         if span is None or span.start in in_dateline:
             continue
@@ -1789,13 +1805,18 @@ def doc_event_candidates(doc: Doc, art: Article, timexes: pd.DataFrame) -> pd.Da
             texts.append(art.raw[rs:re_])
         ss, se = art.view.span_to_raw(sent.start_char, sent.end_char)
         skip = set(range(span.start, span.end)) | in_dateline
-        rows.append({"doc_id": art.doc_id, "sent_start": ss, "sent_end": se, "timex_start": int(r.start_char),
-                     "timex_end": int(r.end_char), "timex_text": r.text, "value": r.value,
-                     "date_start": r.date_start, "date_end": r.date_end, "predicate": pred.lemma_.lower(),
+        rows.append({"doc_id": art.doc_id, "sent_start": ss, "sent_end": se, "timex_start": int(r["start_char"]),
+                     "timex_end": int(r["end_char"]), "timex_text": r["text"], "value": r["value"],
+                     "date_start": r["date_start"], "date_end": r["date_end"], "predicate": pred.lemma_.lower(),
                      "event": _event_text(pred, skip, doc), "participant_texts": texts,
                      "participant_spans": spans, "evidence": f"{art.doc_id}:{ss}-{se}",
                      "subject_span": subject_span, "protagonist": protagonist})
-    return pd.DataFrame(rows, columns=CANDIDATE_COLUMNS)
+    return rows
+
+
+def _missing(v: object) -> bool:
+    """``None``, ``NaT`` or NaN: a date column's value read from rows or from a frame."""
+    return v is None or v is pd.NaT or (isinstance(v, float) and v != v)
 
 
 def event_candidates_with_names(candidates: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:

@@ -945,37 +945,59 @@ def read_article(doc_id: str, path: str | Path | None, *, shown_path: str | None
     return build_article(doc_id, shown, data, max_bytes=max_bytes)
 
 
+#: Columns of the ``documents`` and ``lines`` tables, in order.
+DOCUMENT_COLUMNS = ["doc_id", "path", "title", "outlet", "author", "url", "published", "published_basis",
+                    "date_basis", "text", "n_words", "n_lines", "n_article_lines", "encoding", "sha1", "problems"]
+LINE_COLUMNS = ["doc_id", "line", "start_char", "end_char", "role", "text"]
+
+
+def article_rows(art: Article, manifest_row: dict | None) -> tuple[dict, list[dict]]:
+    """One article's ``documents`` row and ``lines`` rows (manifest values applied; a bad
+    manifest value is added to ``art.problems``, so call this once per article)."""
+    meta = apply_manifest(art, manifest_row)
+    body = art.body_view.text if art.body_view is not None else ""
+    doc = {
+        "doc_id": art.doc_id,
+        "path": art.path,
+        "title": meta.get("title", ""),
+        "outlet": meta.get("outlet", ""),
+        "author": meta.get("author", ""),
+        "url": meta.get("url", ""),
+        "published": meta["published"],
+        "published_basis": meta["published_basis"],
+        "date_basis": meta.get("date_basis", ""),
+        "text": body,
+        "n_words": len(body.split()),
+        "n_lines": len(art.lines),
+        "n_article_lines": sum(r in ARTICLE_ROLES for r in art.roles),
+        "encoding": art.encoding,
+        "sha1": art.sha1,
+        "problems": list(art.problems),
+    }
+    lines = [{"doc_id": art.doc_id, "line": ln.line, "start_char": ln.start, "end_char": ln.end,
+              "role": role, "text": ln.text} for ln, role in zip(art.lines, art.roles)]
+    return doc, lines
+
+
+def documents_frame(rows: list[dict]) -> pd.DataFrame:
+    """The ``documents`` table of some :func:`article_rows` document rows."""
+    documents = pd.DataFrame(rows, columns=DOCUMENT_COLUMNS)
+    documents["published"] = pd.to_datetime(documents["published"], utc=True)
+    return documents
+
+
+def lines_frame(rows: list[dict]) -> pd.DataFrame:
+    """The ``lines`` table of some :func:`article_rows` line rows."""
+    lines = pd.DataFrame(rows, columns=LINE_COLUMNS)
+    return lines.astype({"line": "int64", "start_char": "int64", "end_char": "int64"})
+
+
 def assemble(folder: Path, articles: list[Article], manifest: dict[str, dict], notes: list[str]) -> Corpus:
     """Build the ``documents`` and ``lines`` tables from read articles."""
     docs, lines = [], []
     for art in articles:
-        meta = apply_manifest(art, manifest.get(art.doc_id))
-        body = art.body_view.text if art.body_view is not None else ""
-        docs.append({
-            "doc_id": art.doc_id,
-            "path": art.path,
-            "title": meta.get("title", ""),
-            "outlet": meta.get("outlet", ""),
-            "author": meta.get("author", ""),
-            "url": meta.get("url", ""),
-            "published": meta["published"],
-            "published_basis": meta["published_basis"],
-            "date_basis": meta.get("date_basis", ""),
-            "text": body,
-            "n_words": len(body.split()),
-            "n_lines": len(art.lines),
-            "n_article_lines": sum(r in ARTICLE_ROLES for r in art.roles),
-            "encoding": art.encoding,
-            "sha1": art.sha1,
-            "problems": list(art.problems),
-        })
-        for ln, role in zip(art.lines, art.roles):
-            lines.append({"doc_id": art.doc_id, "line": ln.line, "start_char": ln.start, "end_char": ln.end,
-                          "role": role, "text": ln.text})
-    documents = pd.DataFrame(docs, columns=[
-        "doc_id", "path", "title", "outlet", "author", "url", "published", "published_basis", "date_basis",
-        "text", "n_words", "n_lines", "n_article_lines", "encoding", "sha1", "problems"])
-    documents["published"] = pd.to_datetime(documents["published"], utc=True)
-    lines_df = pd.DataFrame(lines, columns=["doc_id", "line", "start_char", "end_char", "role", "text"])
-    lines_df = lines_df.astype({"line": "int64", "start_char": "int64", "end_char": "int64"})
-    return Corpus(folder=Path(folder), articles=articles, documents=documents, lines=lines_df, notes=notes)
+        doc, doc_lines = article_rows(art, manifest.get(art.doc_id))
+        docs.append(doc)
+        lines.extend(doc_lines)
+    return Corpus(folder=Path(folder), articles=articles, documents=documents_frame(docs),
+                  lines=lines_frame(lines), notes=notes)

@@ -76,7 +76,8 @@ from kit.corpus import Article
 from kit.offsets import span_mask
 
 __all__ = [
-    "MENTION_COLUMNS", "ENTITY_COLUMNS", "doc_mentions", "resolve", "name_key", "read_aliases", "MentionIndex",
+    "MENTION_COLUMNS", "ENTITY_COLUMNS", "doc_mentions", "mention_rows", "mentions_frame", "resolve", "name_key",
+    "read_aliases", "MentionIndex",
     "entity_counts", "doc_entity_counts", "doc_entity_matrix", "cooccurrence", "alias_table",
 ]
 
@@ -367,6 +368,16 @@ def doc_mentions(doc: Doc, art: Article) -> pd.DataFrame:
     left to other stages) repaired by general rules; role mentions are descriptions equated
     with a name in the text (pre-name titles, appositions) or definite role descriptions
     ("the Russian minister") that :func:`resolve` links across the document and corpus."""
+    return mentions_frame(mention_rows(doc, art))
+
+
+def mentions_frame(rows: list[dict]) -> pd.DataFrame:
+    """The raw mentions table (:data:`RAW_COLUMNS`) of some :func:`mention_rows` rows."""
+    return pd.DataFrame(rows, columns=RAW_COLUMNS)
+
+
+def mention_rows(doc: Doc, art: Article) -> list[dict]:
+    """:func:`doc_mentions` as a list of row dicts (the build makes one frame per batch)."""
     dv = docview.view(doc)
     text = dv.text
     # lines of the clean view, and which are title-case headlines
@@ -472,7 +483,7 @@ def doc_mentions(doc: Doc, art: Article) -> pd.DataFrame:
                      "name": _strip_possessive(raw) if c.kind == "name" else raw,
                      "role_of": role_of, "role_key": _role_key(raw) if c.kind == "role" else "",
                      "sent_id": sent_of(c.start), "nested": nested, "alias_of": alias_of})
-    return pd.DataFrame(rows, columns=RAW_COLUMNS)
+    return rows
 
 
 def _headline_trim(text: str, c: _Cand, namelike: set[str], in_headline) -> list[_Cand]:

@@ -17,9 +17,12 @@ from kit import (
 )
 from kit.corpus import Article
 
-__all__ = ["DEFAULT_MODEL", "load_pipeline", "parse", "doc_sentences"]
+__all__ = ["DEFAULT_MODEL", "SENTENCE_COLUMNS", "load_pipeline", "parse", "doc_sentences", "sentence_rows",
+           "sentences_frame"]
 
 _BREAK = re.compile(r"\n\s*\n")
+#: Columns of the per-document ``sentences`` rows (``clean_*``: offsets in the parsed text).
+SENTENCE_COLUMNS = ["doc_id", "sent_id", "start_char", "end_char", "text", "clean_text", "clean_start", "clean_end"]
 
 
 @Language.component("kit_paragraph_breaks")
@@ -70,6 +73,16 @@ def parse(
 
 def doc_sentences(doc: Doc, art: Article) -> pd.DataFrame:
     """The ``sentences`` rows of one article: every sentence of the analysed text, raw offsets."""
+    return sentences_frame(sentence_rows(doc, art))
+
+
+def sentences_frame(rows: list[dict]) -> pd.DataFrame:
+    """The ``sentences`` table of some :func:`sentence_rows` rows."""
+    return pd.DataFrame(rows, columns=SENTENCE_COLUMNS)
+
+
+def sentence_rows(doc: Doc, art: Article) -> list[dict]:
+    """:func:`doc_sentences` as a list of row dicts (the build makes one frame per batch)."""
     rows = []
     k = 0
     # Sentence bounds from the shared token list: iterating doc.sents makes a Span and every
@@ -90,5 +103,4 @@ def doc_sentences(doc: Doc, art: Article) -> pd.DataFrame:
         rows.append({"doc_id": art.doc_id, "sent_id": k, "start_char": rs, "end_char": re_,
                      "text": art.raw[rs:re_], "clean_text": text, "clean_start": cs, "clean_end": ce})
         k += 1
-    return pd.DataFrame(rows, columns=["doc_id", "sent_id", "start_char", "end_char", "text",
-                                       "clean_text", "clean_start", "clean_end"])
+    return rows

@@ -49,7 +49,8 @@ from kit.corpus import Article
 from kit.entities import MentionIndex
 from kit.offsets import span_mask
 
-__all__ = ["QUOTE_COLUMNS", "REPORTING_VERBS", "Mark", "find_marks", "pair_marks", "doc_quotes", "resolve"]
+__all__ = ["QUOTE_COLUMNS", "REPORTING_VERBS", "Mark", "find_marks", "pair_marks", "doc_quotes", "quote_rows",
+           "quotes_frame", "resolve"]
 
 QUOTE_COLUMNS = ["doc_id", "quote_id", "kind", "quote", "start_char", "end_char", "speaker",
                  "speaker_text", "speaker_start", "speaker_end", "cue"]
@@ -737,13 +738,25 @@ def doc_quotes(doc: Doc, art: Article, *, keep_unattributed: bool = False, mixed
     activities of ..."), as PolNeAR does; off by default because most such objects are topics,
     not statements ("highlighted the progress", "announced the plan").
     """
+    return quotes_frame(quote_rows(doc, art, keep_unattributed=keep_unattributed, mixed=mixed, objects=objects))
+
+
+def quotes_frame(rows: list[dict]) -> pd.DataFrame:
+    """The per-document quotes table (:data:`QUOTE_COLUMNS` and :data:`EXTRA_COLUMNS`) of some
+    :func:`quote_rows` rows."""
+    return pd.DataFrame(rows, columns=QUOTE_COLUMNS + EXTRA_COLUMNS)
+
+
+def quote_rows(doc: Doc, art: Article, *, keep_unattributed: bool = False, mixed: str = "fragments",
+               objects: bool = False) -> list[dict]:
+    """:func:`doc_quotes` as a list of row dicts (the build makes one frame per batch)."""
     try:
         return _doc_quotes(doc, art, keep_unattributed=keep_unattributed, mixed=mixed, objects=objects)
     finally:  # per-document caches live only for this call
         doc.user_data.pop("kit_person_ents", None)
 
 
-def _doc_quotes(doc: Doc, art: Article, *, keep_unattributed: bool, mixed: str, objects: bool) -> pd.DataFrame:
+def _doc_quotes(doc: Doc, art: Article, *, keep_unattributed: bool, mixed: str, objects: bool) -> list[dict]:
     text = _text(doc)
     pairs = pair_marks(text)
     quote_spans: list[tuple[int, int]] = []
@@ -1071,7 +1084,7 @@ def _doc_quotes(doc: Doc, art: Article, *, keep_unattributed: bool, mixed: str, 
                     not (p0 > prev.end and text[p0:q.start].strip() not in ("“", '"', "‘", "'")):
                 q.speaker, q.speaker_head, q.cue = prev.speaker, prev.speaker_head, None
                 q.extra["continuation"] = True
-    return _to_frame(doc, art, found, keep_unattributed=keep_unattributed, quote_spans=quote_spans)
+    return _to_rows(doc, art, found, keep_unattributed=keep_unattributed, quote_spans=quote_spans)
 
 
 def _strip(text: str, p: tuple[int, int]) -> bool:
@@ -1276,8 +1289,8 @@ def _antecedents(doc: Doc, q: _Quote, quote_spans: list[tuple[int, int]]) -> tup
     return "name", []
 
 
-def _to_frame(doc: Doc, art: Article, found: list[_Quote], *, keep_unattributed: bool,
-              quote_spans: list[tuple[int, int]]) -> pd.DataFrame:
+def _to_rows(doc: Doc, art: Article, found: list[_Quote], *, keep_unattributed: bool,
+              quote_spans: list[tuple[int, int]]) -> list[dict]:
     rows = []
     seen: set[tuple[int, int]] = set()
     # (speaker start, kind, candidate spans in clean offsets) of the quotes handled so far, so a
@@ -1324,9 +1337,9 @@ def _to_frame(doc: Doc, art: Article, found: list[_Quote], *, keep_unattributed:
                 row["speaker_ref_text"] = art.raw[raw_c[0][0]:raw_c[0][1]]
         rows.append(row)
     rows.sort(key=lambda r: (r["start_char"], r["end_char"]))
-    df = pd.DataFrame(rows, columns=QUOTE_COLUMNS + EXTRA_COLUMNS)
-    df["quote_id"] = [f"{art.doc_id}:q{i:03d}" for i in range(len(df))]
-    return df
+    for i, r in enumerate(rows):
+        r["quote_id"] = f"{art.doc_id}:q{i:03d}"
+    return rows
 
 
 # --------------------------------------------------------------------------- corpus step
