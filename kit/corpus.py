@@ -14,7 +14,7 @@ import html
 import io
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -141,7 +141,9 @@ def split_lines(raw: str) -> list[Line]:
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
 _URL = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
 _IMAGE = re.compile(r"\.(?:jpe?g|png|gif|webp|svg|avif|bmp)(?:[?#]\S*)?$|/(?:img|image|images|photo|photos|media)/", re.I)
-_JUNK = re.compile(r"^/html\b|/@\w|\[@\w|^<[a-z!/][^>]*>|^\{.*\}$|^\[.*\]$|^(?:undefined|null|none|nan|true|false)$", re.I)
+_JUNK = re.compile(r"^(?:/html\b|<[a-z!/][^>]*>|\{.*\}$|\[.*\]$|(?:undefined|null|none|nan|true|false)$)", re.I)
+#: xpath dumps ("/@href", "[@class"), anywhere in a line (tested only when it holds an "@")
+_JUNK_AT = re.compile(r"[/\[]@\w")
 _NUMERIC_JUNK = re.compile(r"^[\d\s.,:;x×/|-]*(?:\b(?:true|false|null)\b[\s\d]*)*$", re.I)
 _LOCALE = re.compile(r"^[a-z]{2,3}[_-][A-Za-z]{2}$")
 _CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\+\d[\d\s()-]{7,}|©|\bcopyright\b|\ball rights reserved\b", re.I)
@@ -234,6 +236,22 @@ _DATE_VOCAB = re.compile(
 )
 
 
+_DATE_SEP = re.compile(r"[\s,|/•·–—:-]+(?!\d{2}\b)|\s+")
+
+
+def _date_words(s: str) -> Iterator[str]:
+    """The non-empty pieces of ``_DATE_SEP.split(s)``, trailing dots dropped, one at a time."""
+    pos = 0
+    for m in _DATE_SEP.finditer(s):
+        x = s[pos:m.start()].rstrip(".")
+        if x:
+            yield x
+        pos = m.end()
+    x = s[pos:].rstrip(".")
+    if x:
+        yield x
+
+
 def _is_date_line(t: str) -> tuple[bool, str]:
     """(is a date line, kind) where kind is '' or 'updated'.
 
@@ -249,8 +267,14 @@ def _is_date_line(t: str) -> tuple[bool, str]:
     s = s.strip().rstrip(".")
     if _ISO_DATE.match(s) or _TEXT_DATE.match(s):
         return True, kind
-    toks = [x.rstrip(".") for x in re.split(r"[\s,|/•·–—:-]+(?!\d{2}\b)|\s+", t.strip()) if x.rstrip(".")]
-    if not toks or len(toks) > 12 or not all(_DATE_VOCAB.match(x) for x in toks):
+    # At most 12 words, every one a date word: read the words one at a time and stop at the
+    # first that is not one (most lines are prose; splitting a whole paragraph costs more).
+    n_toks = 0
+    for x in _date_words(t.strip()):
+        n_toks += 1
+        if n_toks > 12 or not _DATE_VOCAB.match(x):
+            return False, kind
+    if not n_toks:
         return False, kind
     low = t.lower()
     has_month = re.search(rf"\b(?:{_MONTHS})\b", low) and re.search(r"\d", low)
@@ -288,7 +312,7 @@ def _pattern_role(t: str) -> str | None:
         return "tag"
     if _URL.match(t):
         return "image_url" if _IMAGE.search(t) else "url"
-    if _JUNK.search(t):
+    if _JUNK.match(t) or ("@" in t and _JUNK_AT.search(t)):
         return "scrape_junk"
     is_date, kind = _is_date_line(t)
     if is_date:

@@ -134,11 +134,14 @@ def test_removed_file_is_dropped(corpus: Path, tmp_path: Path, parsed: list[str]
     assert parsed == [] and list(final.documents["doc_id"]) == SEED_IDS[1:3]
 
 
-@pytest.mark.parametrize("batch_size", [1, 2])
-def test_batches_do_not_change_the_tables(corpus: Path, tmp_path: Path, batch_size: int) -> None:
-    # Pieces written batch by batch and merged must equal one big batch (schemas unified).
+@pytest.mark.parametrize(("batch_size", "piece_rows"), [(1, 1), (2, 1), (2, 150)])
+def test_batches_do_not_change_the_tables(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                          batch_size: int, piece_rows: int) -> None:
+    # Pieces written a few rows at a time and merged must equal one piece of everything
+    # (schemas unified: a column all empty in one piece is typed in another).
     (corpus / "empty.txt").write_bytes(b"")
     one = kit.build(corpus, tmp_path / "one", use_cache=False, batch_size=64)
+    monkeypatch.setattr(kb, "PIECE_ROWS", piece_rows)
     many = kit.build(corpus, tmp_path / "many", use_cache=False, batch_size=batch_size)
     for name, df in _frames(one).items():
         pd.testing.assert_frame_equal(df, many[name].reset_index(drop=True))
