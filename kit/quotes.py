@@ -781,9 +781,10 @@ def _doc_quotes(doc: Doc, art: Article, *, keep_unattributed: bool, mixed: str, 
         # sentence punctuation (a title); nothing but punctuation after the quote.
         prefix = before.rstrip()
         colon = prefix.endswith((":", "–", "-", "—"))
-        name_toks = [t for t in before_toks if not t.is_space and t.text not in (":", "–", "-", "—")]
         headline_line = not re.search(r"[.!?]\s", text[p0:p1]) and len(text[p0:p1].split()) <= 30
-        if name_toks and _is_name(name_toks) and (colon or headline_line) and not after.strip(" .!?\"'”’"):
+        name_toks = ([t for t in before_toks if not t.is_space and t.text not in (":", "–", "-", "—")]
+                     if (colon or headline_line) and not after.strip(" .!?\"'”’") else [])
+        if name_toks and _is_name(name_toks):
             q.kind = "direct"
             q.headline = True
             q.speaker = doc[name_toks[0].i:name_toks[-1].i + 1]
@@ -1103,11 +1104,13 @@ def _person_ents(doc: Doc) -> list[Span]:
 
 
 def _find_person_ents(doc: Doc) -> list[Span]:
-    persons = {e.text.replace("’s", "").replace("'s", "") for e in docview.view(doc).ents if e.label_ == "PERSON"}
+    dv = docview.view(doc)
+    # entity texts sliced from the shared text (Span.text joins new Token objects)
+    texts = [dv.text[e.start_char:e.end_char].replace("’s", "").replace("'s", "") for e in dv.ents]
+    persons = {t for e, t in zip(dv.ents, texts) if e.label_ == "PERSON"}
     surnames = {p.split()[-1] for p in persons if p.split()}
     out = []
-    for e in docview.view(doc).ents:
-        t = e.text.replace("’s", "").replace("'s", "")
+    for e, t in zip(dv.ents, texts):
         if e.label_ == "PERSON" or (e.label_ in ("ORG", "GPE", "NORP") and (t in persons or t in surnames)
                                      and not ({w.lower() for w in t.split()} & _ORG_WORDS)):
             out.append(e)
@@ -1117,21 +1120,22 @@ def _find_person_ents(doc: Doc) -> list[Span]:
 def _title_window(doc: Doc, ent: Span) -> set[str]:
     """Lower-cased words of the title around a name: "Russian Foreign Minister [Sergei Lavrov]",
     "the Russian Foreign Minister, [Sergey Lavrov]", "[Lavrov], the Russian foreign minister,"."""
+    tk = docview.view(doc).tokens  # doc[i] makes a new Token each time
     words: set[str] = set()
     i = ent.start - 1
-    if i >= 0 and doc[i].text == ",":
+    if i >= 0 and tk[i].text == ",":
         i -= 1
     n = 0
-    while i >= 0 and n < 6 and not doc[i].is_punct and not doc[i].is_space and doc[i].pos_ in ("PROPN", "ADJ", "NOUN", "DET"):
-        words.add(doc[i].lower_)
+    while i >= 0 and n < 6 and not tk[i].is_punct and not tk[i].is_space and tk[i].pos_ in ("PROPN", "ADJ", "NOUN", "DET"):
+        words.add(tk[i].lower_)
         i -= 1
         n += 1
     j = ent.end
-    if j < len(doc) and doc[j].text == ",":
+    if j < len(doc) and tk[j].text == ",":
         j += 1
         n = 0
-        while j < len(doc) and n < 7 and not doc[j].is_punct and not doc[j].is_space and doc[j].pos_ in ("PROPN", "ADJ", "NOUN", "DET", "ADP"):
-            words.add(doc[j].lower_)
+        while j < len(doc) and n < 7 and not tk[j].is_punct and not tk[j].is_space and tk[j].pos_ in ("PROPN", "ADJ", "NOUN", "DET", "ADP"):
+            words.add(tk[j].lower_)
             j += 1
             n += 1
     return words - {"the", "a", "an", "of"}
@@ -1156,21 +1160,22 @@ def _org_mod(tok: Token) -> Span | None:
 
 def _agrees(doc: Doc, e: Span, places: set[str]) -> bool:
     """Does the title around a name share the role's country or organisation (if it has one)?"""
+    tk = docview.view(doc).tokens  # doc[i] makes a new Token each time
     if not places:
         return True
     near: list[Token] = []
     i = e.start - 1
-    if i >= 0 and doc[i].text == ",":
+    if i >= 0 and tk[i].text == ",":
         i -= 1
-    while i >= 0 and len(near) < 8 and (doc[i].pos_ in ("PROPN", "ADJ", "NOUN", "DET", "PART") or
-                                         doc[i].lower_ in ("for", "of")):
-        near.append(doc[i])
+    while i >= 0 and len(near) < 8 and (tk[i].pos_ in ("PROPN", "ADJ", "NOUN", "DET", "PART") or
+                                         tk[i].lower_ in ("for", "of")):
+        near.append(tk[i])
         i -= 1
     j = e.end
-    if j < len(doc) and doc[j].text == ",":
+    if j < len(doc) and tk[j].text == ",":
         j += 1
-        while j < len(doc) and len(near) < 16 and not doc[j].is_punct and doc[j].pos_ != "VERB":
-            near.append(doc[j])
+        while j < len(doc) and len(near) < 16 and not tk[j].is_punct and tk[j].pos_ != "VERB":
+            near.append(tk[j])
             j += 1
     window = {t.lower_ for t in near if t.ent_type_ in ("GPE", "NORP", "ORG")}
     return bool(window & places)
@@ -1179,19 +1184,20 @@ def _agrees(doc: Doc, e: Span, places: set[str]) -> bool:
 def _titled_tokens(doc: Doc, ents: list[Span]) -> set[int]:
     """Token indices of the titles standing next to names ("Russian Foreign Minister" in
     "Russian Foreign Minister Sergei Lavrov", "the minister" in "Lavrov, the minister,")."""
+    tk = docview.view(doc).tokens  # doc[i] makes a new Token each time
     out: set[int] = set()
     for e in ents:
         i = e.start - 1
-        if i >= 0 and doc[i].text == ",":
+        if i >= 0 and tk[i].text == ",":
             i -= 1
         n = 0
-        while i >= 0 and n < 6 and not doc[i].is_punct and doc[i].pos_ in ("PROPN", "ADJ", "NOUN", "DET"):
+        while i >= 0 and n < 6 and not tk[i].is_punct and tk[i].pos_ in ("PROPN", "ADJ", "NOUN", "DET"):
             out.add(i)
             i, n = i - 1, n + 1
         j = e.end
-        if j < len(doc) and doc[j].text == ",":
+        if j < len(doc) and tk[j].text == ",":
             j, n = j + 1, 0
-            while j < len(doc) and n < 7 and not doc[j].is_punct and doc[j].pos_ in ("PROPN", "ADJ", "NOUN", "DET", "ADP"):
+            while j < len(doc) and n < 7 and not tk[j].is_punct and tk[j].pos_ in ("PROPN", "ADJ", "NOUN", "DET", "ADP"):
                 out.add(j)
                 j, n = j + 1, n + 1
     return out
