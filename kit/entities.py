@@ -255,6 +255,7 @@ def _country_keys() -> frozenset:
     return frozenset(name_key(a) for canon, alts in COUNTRY_ALIASES.items() for a in [canon, *alts])
 
 
+@functools.lru_cache(maxsize=65536)
 def _role_key(text: str) -> str:
     """Normalised role description: lower case, no determiners or noise modifiers, synonyms
     rewritten ("The Russian top diplomat" -> "russian foreign minister")."""
@@ -355,10 +356,12 @@ def _name_entities(doc: Doc) -> Iterator[Span]:
     drop_determiners=True)`` gives them: no whitespace-only or numeric ones, a leading
     determiner dropped. Done here because importing textacy costs seconds per process (it pulls
     in scikit-learn and scipy) for these few lines."""
-    for ent in docview.view(doc).ents:
-        if ent.text.isspace() or ent.label_ in _NUMERIC_TYPES:
+    dv = docview.view(doc)
+    text, toks = dv.text, dv.tokens  # shared: ent.text and ent[0] would make new Token objects
+    for ent in dv.ents:
+        if text[ent.start_char:ent.end_char].isspace() or ent.label_ in _NUMERIC_TYPES:
             continue
-        yield Span(doc, ent.start + 1, ent.end, label=ent.label) if ent[0].pos == DET else ent
+        yield Span(doc, ent.start + 1, ent.end, label=ent.label) if toks[ent.start].pos == DET else ent
 
 
 def doc_mentions(doc: Doc, art: Article) -> pd.DataFrame:
@@ -448,7 +451,7 @@ def mention_rows(doc: Doc, art: Article) -> list[dict]:
     # (from the token arrays: iterating doc.sents builds every Token again)
     sent_bounds: list[tuple[int, int, int]] = []
     k = 0
-    starts = [t.i for t in toks if t.is_sent_start] or [0]
+    starts = dv.sent_starts or [0]
     for a, b in zip(starts, [*starts[1:], len(toks)]):
         if a < b and not all(toks[j].is_space for j in range(a, b)):
             sent_bounds.append((toks[a].idx, toks[b - 1].idx + len(toks[b - 1].text), k))
@@ -585,11 +588,12 @@ def _split_role_prefix(doc: Doc, c: _Cand) -> list[_Cand]:
     span = _tok_span(doc, c.start, c.end)
     if span is None or len(span) < 2:
         return [c]
-    heads = [t for t in span[:-1] if _is_role_head(t)]
+    toks = docview.view(doc).tokens  # iterating the span would make new Token objects
+    heads = [t for t in toks[span.start:span.end - 1] if _is_role_head(t)]
     if not heads:
         return [c]
     h = heads[-1]
-    rest = doc[h.i + 1: span.end]
+    rest = toks[h.i + 1: span.end]
     if not rest or not all(_capitalised(t) or t.tag_ == "HYPH" or t.tag_ == "POS" for t in rest):
         return [c]
     # a person's name after the title: spaCy said so, or two words or more; never an
@@ -852,6 +856,7 @@ def _roles(doc: Doc, cands: list[_Cand], appos: list[Token], toks: list[Token]) 
     "his North Korean counterpart Choe Son Hui"), appositions ("Sergei Shoigu, a top Kremlin
     security official"; "the Russian Foreign Minister, Sergey Lavrov") and definite role
     descriptions standing alone ("the Russian minister"; linked later by :func:`resolve`)."""
+    tk = toks  # the shared token list: doc[i] makes a new Token each time
     names = [c for c in cands if c.kind == "name"]
     by_tok: dict[int, _Cand] = {}
     for c in names:
@@ -863,11 +868,11 @@ def _roles(doc: Doc, cands: list[_Cand], appos: list[Token], toks: list[Token]) 
     out: dict[tuple[int, int], _Cand] = {}
 
     def add(s_tok: int, e_tok: int, name: _Cand | None) -> None:
-        while s_tok < e_tok and doc[s_tok].is_punct:
+        while s_tok < e_tok and tk[s_tok].is_punct:
             s_tok += 1
         if s_tok >= e_tok:
             return
-        s, e = doc[s_tok].idx, doc[e_tok - 1].idx + len(doc[e_tok - 1].text)
+        s, e = tk[s_tok].idx, tk[e_tok - 1].idx + len(tk[e_tok - 1].text)
         key = (s, e)
         if key in out and out[key].role_of >= 0:
             return
@@ -881,11 +886,11 @@ def _roles(doc: Doc, cands: list[_Cand], appos: list[Token], toks: list[Token]) 
         if span is None or span.start == 0:
             continue
         j = span.start - 1
-        if not _is_role_head(doc[j]) or doc[j].sent != span[0].sent:
+        if not _is_role_head(tk[j]) or tk[j].sent != span[0].sent:
             continue
         i = j
         while i - 1 >= span.sent.start:
-            u = doc[i - 1]
+            u = tk[i - 1]
             ok = (u.tag_ in ("NN", "NNP", "JJ", "HYPH", "NNS") and u.dep_ in (
                 "compound", "amod", "nmod", "punct", "npadvmod", "poss")) or (
                 u.tag_ == "HYPH" and not u.whitespace_)
@@ -894,7 +899,7 @@ def _roles(doc: Doc, cands: list[_Cand], appos: list[Token], toks: list[Token]) 
             if u.tag_ == "NNS" and u.dep_ != "compound":
                 break
             i -= 1
-        if i - 1 >= span.sent.start and doc[i - 1].lower_ in _DETS | _POSS_PRON:
+        if i - 1 >= span.sent.start and tk[i - 1].lower_ in _DETS | _POSS_PRON:
             i -= 1
         c.forced = True
         add(i, j + 1, c)
@@ -923,7 +928,8 @@ def _roles(doc: Doc, cands: list[_Cand], appos: list[Token], toks: list[Token]) 
     for root in toks:
         if root.lower_ not in ROLE_HEADS or root.dep_ not in _NP_DEPS or not _is_role_head(root):
             continue
-        chunk = doc[root.left_edge.i: root.i + 1]
+        lo = root.left_edge.i
+        chunk = tk[lo:root.i + 1]
         if any(t.i in by_tok and by_tok[t.i].label == "PERSON" for t in chunk):
             continue
         first = chunk[0]
@@ -931,7 +937,7 @@ def _roles(doc: Doc, cands: list[_Cand], appos: list[Token], toks: list[Token]) 
             continue
         if root.i + 1 < len(doc) and root.i + 1 in by_tok:
             continue  # a title in front of a name: handled above
-        if len([t for t in chunk[:root.i - chunk.start] if t.is_alpha]) == 1 and first.lower_ == "the" \
+        if len([t for t in chunk[:root.i - lo] if t.is_alpha]) == 1 and first.lower_ == "the" \
                 and root.lower_ in ("head", "chief", "owner", "leader", "official", "expert"):
             continue  # "the head", "the leader": too vague to ever link
         s = first.idx
