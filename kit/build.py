@@ -369,14 +369,25 @@ class _Spool:
         thousands of times; one object per distinct value keeps the reductions' memory small.
         Values and dtypes are unchanged.
         """
+        import numpy as np
+
         shared: dict[str, str] = {}
         out = []
         for p in self.pieces.get(name, []):
             df = pickle.loads(p.read_bytes())
             for c in df.columns:
-                if df[c].dtype == object:
-                    vals = [shared.setdefault(v, v) if type(v) is str and len(v) <= 80 else v for v in df[c]]
-                    df[c] = pd.Series(vals, index=df.index, dtype=object)
+                if df[c].dtype != object or not len(df):
+                    continue
+                values = df[c].to_numpy()
+                if pd.api.types.infer_dtype(values, skipna=False) == "string":
+                    # all text: look up each distinct value once (factorize runs in C)
+                    codes, uniques = pd.factorize(values)
+                    uniq = np.empty(len(uniques), dtype=object)
+                    uniq[:] = [shared.setdefault(v, v) for v in uniques]
+                    vals = uniq.take(codes)
+                else:
+                    vals = [shared.setdefault(v, v) if type(v) is str and len(v) <= 80 else v for v in values]
+                df[c] = pd.Series(vals, index=df.index, dtype=object)
             out.append(df)
         return out
 
