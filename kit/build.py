@@ -57,8 +57,8 @@ chronology = _Lazy("kit.chronology")
 kit_nlp = _Lazy("kit.nlp")
 kit_corpus = _Lazy("kit.corpus")
 
-__all__ = ["TABLES", "Tables", "build", "load", "write", "analyse_doc", "analyse_batch", "frame", "reduce_corpus",
-           "input_records"]
+__all__ = ["TABLES", "Tables", "build", "load", "write", "read_parquet", "analyse_doc", "analyse_batch", "frame",
+           "reduce_corpus", "input_records"]
 
 #: Every table ``kit build`` writes, in the order of ``SCHEMA.md``.
 TABLES = ("documents", "lines", "sentences", "mentions", "entities", "quotes", "timexes", "events")
@@ -145,8 +145,18 @@ class Tables:
         return {d: list(p) for d, p in zip(docs["doc_id"], docs["problems"]) if len(p)}
 
 
+def read_parquet(path: str | Path, *, columns: list[str] | None = None) -> pandas.DataFrame:
+    """``pandas.read_parquet(path)``, read by path. pandas opens a local file itself and hands
+    pyarrow the Python file object; reads of it from Arrow's thread pool can then abort the
+    interpreter as it exits ("terminate called without an active exception": apache/arrow
+    issues 34314 and 50482), which fails a command that has done all its work."""
+    import pyarrow.parquet as pq
+
+    return pq.read_table(str(path), columns=columns).to_pandas()
+
+
 def _read_table(folder: Path, name: str, *, columns: list[str] | None = None) -> pandas.DataFrame:
-    df = pd.read_parquet(folder / f"{name}.parquet", columns=columns)
+    df = read_parquet(folder / f"{name}.parquet", columns=columns)
     for t, cols in _LIST_COLUMNS:
         if t == name:
             for c in cols:
@@ -581,7 +591,7 @@ def build(
 
 
 def _problems(documents_parquet: Path) -> dict[str, list[str]]:
-    docs = pd.read_parquet(documents_parquet, columns=["doc_id", "problems"])
+    docs = read_parquet(documents_parquet, columns=["doc_id", "problems"])
     return {d: [str(x) for x in p] for d, p in zip(docs["doc_id"], docs["problems"]) if p is not None and len(p)}
 
 

@@ -35,7 +35,7 @@ from kit.corpus import Article
 from kit.entities import MentionIndex
 
 __all__ = [
-    "TIMEX_COLUMNS", "EVENT_COLUMNS", "Resolved", "resolve", "weekday_on", "month_on", "iso_week", "holiday_on",
+    "TIMEX_COLUMNS", "EVENT_COLUMNS", "DATE_DTYPE", "Resolved", "resolve", "weekday_on", "month_on", "iso_week", "holiday_on",
     "clause_tense",
     "find_timexes", "doc_timexes", "timex_rows", "timexes_frame", "TIMEX_ROW_COLUMNS", "doc_event_candidates",
     "event_candidate_rows", "event_candidates_frame", "merge_events", "event_candidates_with_names",
@@ -44,6 +44,10 @@ __all__ = [
 
 TIMEX_COLUMNS = ["doc_id", "text", "start_char", "end_char", "value", "date_start", "date_end", "anchor"]
 EVENT_COLUMNS = ["event_id", "event", "date_start", "date_end", "participants", "reported_in", "evidence"]
+#: The dtype of every ``date_start``/``date_end`` column: milliseconds hold any year a text can
+#: name (pandas' default nanoseconds end in 1677 and 2262, so "the treaty of 1648" would not
+#: fit) and are what Parquet stores, so a table read back has the dtype it was written with.
+DATE_DTYPE = "datetime64[ms]"
 
 #: Tenses the resolver understands (``present`` and ``unknown`` pick the nearest candidate).
 TENSES = ("past", "present", "future", "unknown")
@@ -1491,7 +1495,7 @@ def timexes_frame(rows: list[dict]) -> pd.DataFrame:
     """The ``timexes`` table (:data:`TIMEX_ROW_COLUMNS`) of some :func:`timex_rows` rows."""
     df = pd.DataFrame(rows, columns=TIMEX_ROW_COLUMNS)
     for c in ("date_start", "date_end"):
-        df[c] = pd.to_datetime(df[c])
+        df[c] = df[c].astype(DATE_DTYPE)
     return df
 
 
@@ -1740,9 +1744,8 @@ def event_candidates_frame(rows: list[dict]) -> pd.DataFrame:
     """The event candidates table (:data:`CANDIDATE_COLUMNS`) of some
     :func:`event_candidate_rows` rows."""
     df = pd.DataFrame(rows, columns=CANDIDATE_COLUMNS)
-    if len(df):
-        for c in ("date_start", "date_end"):
-            df[c] = pd.to_datetime(df[c])
+    for c in ("date_start", "date_end"):
+        df[c] = df[c].astype(DATE_DTYPE)
     return df
 
 
@@ -1927,11 +1930,11 @@ def merge_events(candidates: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFra
     ``n_candidates`` (how many sentences).
     """
     if candidates is None or not len(candidates):
-        return pd.DataFrame(columns=EVENT_COLUMNS + ["predicate", "n_sources", "values", "reports", "n_candidates"])
+        return _events_frame([])
     cands = event_candidates_with_names(candidates, mentions)
     cands = cands[cands["date_start"].notna()].copy()
-    cands["t_a"] = cands["date_start"].map(_ts)
-    cands["t_b"] = cands["date_end"].map(_ts)
+    cands["t_a"] = cands["date_start"].map(_ts).astype(DATE_DTYPE)
+    cands["t_b"] = cands["date_end"].map(_ts).astype(DATE_DTYPE)
     cands["t_w"] = (cands["t_b"] - cands["t_a"]).dt.days
     cands = cands.sort_values(["t_w", "t_a", "doc_id", "sent_start", "timex_start"], kind="stable")
     clusters: list[dict] = []
@@ -1995,8 +1998,14 @@ def merge_events(candidates: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFra
                      "participants": list(cl["names"]), "reported_in": sorted(cl["docs"]), "evidence": list(cl["evidence"]),
                      "predicate": pred, "n_sources": len(cl["docs"]), "values": list(cl["values"]),
                      "reports": list(dict.fromkeys(cl["reports"])), "n_candidates": cl["n"]})
-    out = pd.DataFrame(rows)
+    return _events_frame(rows)
+
+
+def _events_frame(rows: list[dict]) -> pd.DataFrame:
+    out = pd.DataFrame(rows, columns=EVENT_COLUMNS[1:] + ["predicate", "n_sources", "values", "reports", "n_candidates"])
     out.insert(0, "event_id", [f"V{i:04d}" for i in range(len(out))])
+    for c in ("date_start", "date_end"):
+        out[c] = out[c].astype(DATE_DTYPE)
     return out
 
 

@@ -51,7 +51,9 @@ _META_FIELDS = ("title", "outlet", "author", "url", "published")
 
 def _read_table(folder: Path, name: str) -> pd.DataFrame | None:
     """A table written by ``kit build`` (Parquet), or JSONL / CSV written by another tool."""
-    readers = ((".parquet", pd.read_parquet), (".jsonl", lambda p: pd.read_json(p, lines=True)),
+    from kit.build import read_parquet  # by path (see there)
+
+    readers = ((".parquet", read_parquet), (".jsonl", lambda p: pd.read_json(p, lines=True)),
                (".csv", pd.read_csv))
     for ext, reader in readers:
         path = folder / f"{name}{ext}"

@@ -362,6 +362,29 @@ def test_other_outlet_wire_story():
         assert art.raw[r.start_char:r.end_char] == r.text
 
 
+def test_historical_dates_are_kept(tmp_path):
+    """A year before 1677 does not fit pandas' default nanosecond timestamps: the build used to
+    stop with a traceback on "in October 1648". The date columns are milliseconds instead."""
+    import kit
+    from kit.chronology import DATE_DTYPE
+
+    src = tmp_path / "corpus"
+    src.mkdir()
+    (src / "history.txt").write_text("Peace treaty anniversary\n\nThe Peace of Westphalia was signed in October "
+                                     "1648, the historian said on Monday.\n", encoding="utf-8")
+    (src / "manifest.csv").write_text("doc_id,published\nhistory,2024-06-03\n", encoding="utf-8")
+    t = kit.build(src, tmp_path / "out", use_cache=False)
+    tx = t.timexes.set_index("text")
+    assert tx.loc["in October 1648", "value"] == "1648-10"
+    assert tx.loc["in October 1648", "date_start"] == pd.Timestamp("1648-10-01")
+    assert tx.loc["in October 1648", "date_end"] == pd.Timestamp("1648-10-31")
+    assert tx.loc["on Monday", "date_start"] == pd.Timestamp("2024-06-03")
+    signed = t.events[t.events.date_start == pd.Timestamp("1648-10-01")]
+    assert list(signed.event) == ["The Peace of Westphalia was signed"]
+    for table in (t.timexes, t.events):
+        assert str(table.date_start.dtype) == str(table.date_end.dtype) == DATE_DTYPE
+
+
 # --------------------------------------------------------------------------- figures
 
 

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kit.build import read_parquet
 from kit.corpus import (
     ARTICLE_ROLES,
     LINE_ROLES,
@@ -267,9 +268,9 @@ def test_cli_build_writes_every_table(tmp_path):
 
     for t in TABLES:
         assert (out / f"{t}.parquet").exists()
-    docs = pd.read_parquet(out / "documents.parquet")
+    docs = read_parquet(out / "documents.parquet")
     assert len(docs) == 5
-    lines = pd.read_parquet(out / "lines.parquet")
+    lines = read_parquet(out / "lines.parquet")
     assert len(lines) == 94 and set(lines.columns) >= {"doc_id", "line", "start_char", "end_char", "role", "text"}
 
 

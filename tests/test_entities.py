@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kit.build import read_parquet
 from kit.corpus import build_article
 from kit.entities import (
     ENTITY_COLUMNS,
@@ -367,7 +368,7 @@ def test_cli_accepts_alias_file(tmp_path):
     r = subprocess.run([sys.executable, "-m", "kit", "build", str(ROOT / "seeds"), "--out", str(out), "-q",
                         "--aliases", str(ROOT / "data" / "aliases.example.csv")], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
-    ents = pd.read_parquet(out / "entities.parquet")
+    ents = read_parquet(out / "entities.parquet")
     assert "Sergei Lavrov" in set(ents["entity"])
 
 
