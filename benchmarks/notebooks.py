@@ -27,12 +27,14 @@ def run_all(corpus: Path, out: Path, work: Path, *, timeout: int = 600) -> dict[
     """Execute every notebook once; seconds per notebook name."""
     import papermill as pm
 
+    from kit.report import kernel_options
+
     secs = {}
     for nb in sorted((ROOT / "notebooks").glob("*.ipynb")):
         t = time.perf_counter()
         pm.execute_notebook(str(nb), str(work / nb.name), parameters={"corpus": str(corpus), "out": str(out)},
                             cwd=str(nb.parent), kernel_name="python3", progress_bar=False,
-                            execution_timeout=timeout)
+                            execution_timeout=timeout, **kernel_options())
         secs[nb.name] = time.perf_counter() - t
     return secs
 

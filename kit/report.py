@@ -24,7 +24,7 @@ from pathlib import Path
 
 from kit import __version__
 
-__all__ = ["NOTEBOOKS_DIR", "PACKAGED_NOTEBOOKS_DIR", "Page", "Report", "find_chromium", "find_notebooks",
+__all__ = ["NOTEBOOKS_DIR", "PACKAGED_NOTEBOOKS_DIR", "Page", "Report", "find_chromium", "find_notebooks", "kernel_options",
            "main_cli", "render_dom", "report", "screenshot_figure", "screenshots"]
 
 #: The curated notebooks of a source checkout: the repository's root ``notebooks/`` folder, next
@@ -133,6 +133,21 @@ def _check_corpus(corpus: Path) -> None:
                           "article (plus an optional manifest.csv)")
 
 
+def kernel_options() -> dict:
+    """Extra ``papermill.execute_notebook`` options: encrypt the kernel's sockets where
+    jupyter_client and pyzmq can. ipykernel 7.3+ otherwise warns on every kernel start that it
+    runs over TCP without encryption (four warnings per report); older versions get nothing."""
+    try:
+        import zmq
+        from jupyter_client.manager import KernelManager
+        from traitlets.config import Config
+    except ImportError:
+        return {}
+    if not (hasattr(KernelManager, "transport_encryption") and zmq.has("curve")):
+        return {}
+    return {"config": Config({"KernelManager": {"transport_encryption": "auto"}})}
+
+
 def _execute(path: Path, executed: Path, *, corpus: Path, tables: Path, timeout: int, kernel: str):
     """Run one notebook with papermill; return the executed notebook and an error message ('' when fine)."""
     import nbformat
@@ -144,6 +159,7 @@ def _execute(path: Path, executed: Path, *, corpus: Path, tables: Path, timeout:
             str(path), str(executed), parameters={"corpus": str(corpus), "out": str(tables)},
             kernel_name=kernel, language="python", cwd=str(path.parent), progress_bar=False,
             log_output=False, execution_timeout=timeout, request_save_on_cell_execute=False,
+            **kernel_options(),
         )
     except pm.PapermillExecutionError as exc:
         error = f"{exc.ename}: {exc.evalue}".strip()

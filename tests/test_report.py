@@ -175,6 +175,20 @@ def test_failing_notebook_gets_a_page_and_exit_1(tmp_path):
     assert "on purpose" in rep.pages[0].html.read_text(encoding="utf-8")
 
 
+def test_kernel_start_prints_no_transport_warning(tmp_path, capfd):
+    # ipykernel 7.3+ warns on stderr at every start over unencrypted TCP; the report asks
+    # jupyter_client for CurveZMQ keys where it can, so a user's terminal stays quiet.
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell('corpus = "x"\nout = None', metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("print(6 * 7)"),
+    ])
+    path = tmp_path / "09_quiet.ipynb"
+    nbformat.write(nb, path)
+    rep = report(CORPORA["other"], tmp_path / "rep", notebooks=[path], progress=False)
+    assert rep.ok and "42" in rep.pages[0].html.read_text(encoding="utf-8")
+    assert "without encryption" not in capfd.readouterr().err
+
+
 @pytest.mark.parametrize(("make", "message"), [
     (lambda d: d / "does-not-exist", "corpus folder not found"),
     (lambda d: d, "holds no .txt articles"),
