@@ -31,6 +31,7 @@ import argparse
 import importlib
 import multiprocessing as mp
 import os
+import queue
 import resource
 import shutil
 import statistics
@@ -136,8 +137,14 @@ def _concurrent(run_bare: Callable[[], None], run_kit: Callable[[], None], *, wa
         for p in procs:
             p.start()
         try:
-            for _ in procs:
-                name, t = out.get()
+            while len(times["bare"]) + len(times["kit"]) < 2 * (r + 1):
+                try:
+                    name, t = out.get(timeout=5)
+                except queue.Empty:
+                    dead = [p for p in procs if p.exitcode is not None]
+                    if dead:  # a side that died reports nothing: say so instead of waiting forever
+                        raise RuntimeError(f"a timed process exited with code {dead[0].exitcode}") from None
+                    continue
                 times[name].append(t)
         finally:
             for p in procs:
