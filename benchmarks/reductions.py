@@ -42,15 +42,14 @@ def parts_of(corpus: str | Path, *, distinct: int) -> tuple[object, dict[str, li
 
     records, _ = kb.input_records(corpus)
     records = [r for r in records if not r["missing"]][:distinct]
-    results = kb.analyse_batch(records)
+    results = kb.analyse_batch(records)  # each document's rows by table name
     parts: dict[str, list] = {}
     for res in results:
-        for name, df in res.items():
+        for name, rows in res.items():
             if name not in kb.TABLES:
-                parts.setdefault(name, []).append(df)
-    docs = kb.pd.concat([r["documents"] for r in results], ignore_index=True).drop(columns=["text"])
-    empty = kc.assemble(Path(corpus), [], {}, [])
-    c = kc.Corpus(folder=Path(corpus), articles=[], documents=docs, lines=empty.lines, notes=[])
+                parts.setdefault(name, []).append(kb.frame(name, rows))
+    docs = kb.frame("documents", [row for r in results for row in r["documents"]]).drop(columns=["text"])
+    c = kc.Corpus(folder=Path(corpus), articles=[], documents=docs, lines=kb.frame("lines", []), notes=[])
     return c, parts
 
 
