@@ -83,15 +83,16 @@ def measure(corpus: str | Path, *, n_process: int, batch_size: int, repeats: int
             shutil.rmtree(out, ignore_errors=True)
 
     warm()
+    runs = {"bare": run_bare, "kit": run_kit}
     if design == "concurrent":
-        times = _concurrent(run_bare, run_kit, warm=warm, repeats=repeats)
+        times = _concurrent(runs, warm=warm, repeats=repeats)
     else:
         times = {"bare": [], "kit": []}
         for r in range(repeats):
             # Alternate which one goes first (ABBA...): a host that speeds up or slows down
             # during a repeat then favours each side equally often.
             for side in (("bare", "kit") if r % 2 == 0 else ("kit", "bare")):
-                times[side].append(_timed(run_bare if side == "bare" else run_kit))
+                times[side].append(_timed(runs[side]))
     n = len(texts)
     bare = [n / w for w, _ in times["bare"]]
     built = [n / w for w, _ in times["kit"]]
@@ -112,7 +113,7 @@ def _timed(run: Callable[[], None]) -> tuple[float, float]:
     return time.perf_counter() - t, _cpu() - c
 
 
-def _concurrent(run_bare: Callable[[], None], run_kit: Callable[[], None], *, warm: Callable[[], None],
+def _concurrent(runs: dict[str, Callable[[], None]], *, warm: Callable[[], None],
                 repeats: int) -> dict[str, list[tuple[float, float]]]:
     """Time both at once, each in a forked process pinned to its own core, swapping cores every
     repeat. The first to finish keeps parsing (untimed) until the other reports, so the two
@@ -125,9 +126,9 @@ def _concurrent(run_bare: Callable[[], None], run_kit: Callable[[], None], *, wa
         os.sched_setaffinity(0, {core})
         warm()
         ready.wait()
-        out.put((name, _timed(run_bare if name == "bare" else run_kit)))
+        out.put((name, _timed(runs[name])))
         while True:  # load for the other side until the parent ends this process
-            run_bare()
+            runs["bare"]()
 
     for r in range(repeats):
         ready, out = ctx.Barrier(2), ctx.Queue()

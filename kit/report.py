@@ -136,7 +136,7 @@ def _check_corpus(corpus: Path) -> None:
 def kernel_options() -> dict:
     """Extra ``papermill.execute_notebook`` options: encrypt the kernel's sockets where
     jupyter_client and pyzmq can. ipykernel 7.3+ otherwise warns on every kernel start that it
-    runs over TCP without encryption (four warnings per report); older versions get nothing."""
+    runs over TCP without encryption (one warning per notebook); older versions get nothing."""
     try:
         import zmq
         from jupyter_client.manager import KernelManager
