@@ -909,7 +909,9 @@ def list_inputs(folder: str | Path) -> tuple[list[Path], list[str]]:
     if not folder.is_dir():
         raise CorpusError(f"not a folder: {folder} (give the folder that holds the .txt articles)")
     files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".txt")
-    other = sorted(p.name for p in folder.iterdir() if p.name != "manifest.csv" and p not in files and not p.name.startswith("."))
+    # a set, not the list: a membership test per entry against a 20,000-file list took 48 s
+    listed = set(files)
+    other = sorted(p.name for p in folder.iterdir() if p.name != "manifest.csv" and p not in listed and not p.name.startswith("."))
     notes = [f"ignored (not a .txt article): {name}" for name in other]
     return files, notes
 
