@@ -75,6 +75,13 @@ AUTO_PROCESSES_FROM = 200
 PIECE_ROWS = 16384
 _LIST_COLUMNS = (("documents", ("problems",)), ("entities", ("aliases",)),
                  ("events", ("participants", "reported_in", "evidence")))
+#: Chunks in flight per worker process: enough that no worker waits for its next chunk.
+POOL_WINDOW = 4
+#: Reduction inputs read with text columns as categoricals (:meth:`_Spool.categorical`): the
+#: mentions, the largest by far, whose step (``entities.resolve``) keeps them categorical
+#: through to the written table. The quotes and events steps sort, group and compare Python
+#: strings, and their inputs are small.
+_CATEGORICAL_INPUTS = ("mentions_raw",)
 _EMPTY_COLUMNS = {"sentences": ["doc_id", "sent_id", "start_char", "end_char", "text"]}
 
 
@@ -401,6 +408,65 @@ class _Spool:
             out.append(df)
         return out
 
+    def categorical(self, name: str) -> list[pandas.DataFrame]:
+        """The pickled pieces of a reduction input as one frame, text columns as categoricals.
+
+        A column that holds only strings in every piece becomes a ``pandas.Categorical`` over
+        its distinct values, sorted (so sorting by it orders rows as the strings would): a few
+        bytes a row, where an object column costs an eight-byte pointer a row and concatenating
+        the pieces copies those once more. Other columns are concatenated as they are. Values
+        are unchanged; only the dtype of the text columns differs from :meth:`frames`.
+        """
+        import numpy as np
+
+        paths = self.pieces.get(name, [])
+        ids: dict[str, dict[str, int]] = {}     # text column -> value -> code (first seen)
+        parts: dict[str, list[np.ndarray]] = {}  # object column -> codes (text) or values per piece
+        rest: list[pandas.DataFrame] = []        # the other columns, per piece
+        columns: list[str] | None = None
+        first = None
+        for p in paths:
+            df = pickle.loads(p.read_bytes())
+            if first is None:
+                first = df
+            if not len(df):
+                continue
+            if columns is None:
+                columns = list(df.columns)
+                ids = {c: {} for c in columns if df[c].dtype == object}
+                parts = {c: [] for c in ids}
+            for c in parts:
+                values = df[c].to_numpy(dtype=object)
+                if c in ids and pd.api.types.infer_dtype(values, skipna=False) == "string":
+                    local, uniques = pd.factorize(values)
+                    seen = ids[c]
+                    lookup = np.fromiter((seen.setdefault(u, len(seen)) for u in uniques), dtype=np.int32,
+                                         count=len(uniques))
+                    parts[c].append(lookup.take(local))
+                    continue
+                if c in ids:  # not all text after all: the earlier pieces' codes back to values
+                    cats = np.array(list(ids.pop(c)), dtype=object)
+                    parts[c] = [cats.take(k) for k in parts[c]]
+                parts[c].append(values)
+            rest.append(df[[c for c in columns if c not in parts]])
+            del df
+        if columns is None:  # no rows at all
+            return [first.iloc[0:0]] if first is not None else []
+        out = pd.concat(rest, ignore_index=True) if len(rest) > 1 else rest[0].reset_index(drop=True)
+        del rest
+        for c in parts:
+            joined = np.concatenate(parts[c])
+            parts[c] = []
+            if c in ids:
+                cats = np.array(list(ids[c]), dtype=object)
+                order = np.argsort(cats, kind="stable")
+                rank = np.empty(len(order), dtype=np.int64)
+                rank[order] = np.arange(len(order))
+                out[c] = pd.Categorical.from_codes(rank.take(joined), categories=pd.Index(cats.take(order), dtype=object))
+            else:
+                out[c] = pd.Series(joined, dtype=object)
+        return [out[columns]]
+
     def combine(self, name: str, dest: Path) -> None:
         """Merge the Parquet pieces of a final table into ``dest`` one piece at a time."""
         import pyarrow as pa
@@ -432,10 +498,48 @@ def write(tables: Tables, out: str | Path) -> None:
         _write_frame(tables[name], out / f"{name}.parquet")
 
 
+#: Rows converted to Arrow and written at a time when a table has categorical columns.
+WRITE_ROWS = 65536
+
+
 def _write_frame(df: pandas.DataFrame, dest: Path) -> None:
+    """``df.to_parquet(dest)``, written to a temporary name first. Categorical text columns are
+    written as plain strings (the file is the same as for the object column), a slice of rows
+    at a time: converting a whole 1M-row frame at once holds all its strings in Arrow too."""
     tmp = dest.with_name(f".{dest.name}.tmp")
-    df.to_parquet(tmp, index=False)
+    cats = [c for c in df.columns if isinstance(df[c].dtype, pd.CategoricalDtype)]
+    if not cats:
+        df.to_parquet(tmp, index=False)
+    else:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        schema = _plain_schema(pa.Schema.from_pandas(df, preserve_index=False))
+        with pq.ParquetWriter(tmp, schema) as writer:
+            for a in range(0, max(len(df), 1), WRITE_ROWS):
+                part = pa.Table.from_pandas(df.iloc[a:a + WRITE_ROWS], preserve_index=False)
+                writer.write_table(part.cast(schema))
     tmp.replace(dest)
+
+
+def _plain_schema(schema: Any) -> Any:
+    """An Arrow schema with each dictionary (categorical) field as its value type, and pandas'
+    metadata saying what an object column of those values would: a table read back gets
+    Python strings, as the contract's text columns are."""
+    import pyarrow as pa
+
+    meta = json.loads(schema.metadata[b"pandas"]) if schema.metadata and b"pandas" in schema.metadata else None
+    fields = []
+    for f in schema:
+        if pa.types.is_dictionary(f.type):
+            f = f.with_type(f.type.value_type)
+            for col in (meta or {}).get("columns", []):
+                if col.get("field_name") == f.name:
+                    col.update(pandas_type="unicode" if pa.types.is_string(f.type) else "object",
+                               numpy_type="object", metadata=None)
+        fields.append(f)
+    out = pa.schema(fields)
+    return out.with_metadata({**schema.metadata, b"pandas": json.dumps(meta).encode()}) if meta else out
 
 
 def load(out: str | Path) -> Tables:
@@ -556,7 +660,8 @@ def build(
         documents = _read_table(final, "documents", columns=doc_cols)
         lines = pq.read_schema(final / "lines.parquet").empty_table().to_pandas()
         corpus = kit_corpus.Corpus(folder=corpus_dir, articles=[], documents=documents, lines=lines, notes=list(notes))
-        parts = {name: functools.partial(spool.frames, name) for name in spool.pieces if name not in TABLES}
+        parts = {name: functools.partial(spool.categorical if name in _CATEGORICAL_INPUTS else spool.frames, name)
+                 for name in spool.pieces if name not in TABLES}
         reduced = reduce_corpus(corpus, parts, aliases=aliases, capitals=capitals)
         del corpus, parts, documents
         for name in TABLES:
@@ -647,6 +752,7 @@ def _load_and_freeze(model: str) -> None:
 
 
 def _pool(tasks: list[list[dict]], *, model: str, n_process: int, batch_size: int) -> Iterator[list[dict]]:
+    import collections
     import functools
     import multiprocessing as mp
 
@@ -662,14 +768,22 @@ def _pool(tasks: list[list[dict]], *, model: str, n_process: int, batch_size: in
     # while the other parses the last batch, a tenth of the run on a few hundred documents.
     size = max(1, batch_size // 4)
     chunks = [(k, t[i:i + size]) for k, t in enumerate(tasks) for i in range(0, len(t), size)]
+    # A bounded window of chunks in flight, not pool.imap: imap queues every finished result in
+    # this process, so workers that outpace it (cached stages, slow disk, many workers) would
+    # grow its memory with the corpus.
+    window = POOL_WINDOW * n_process
     with ctx.Pool(n_process, initializer=_load_and_freeze, initargs=(model,)) as pool:
-        done = pool.imap(func, [c for _, c in chunks])
-        k_next = 0
+        pending: collections.deque = collections.deque()
+        submitted = 0
         for k in range(len(tasks)):
             res: list[dict] = []
-            while k_next < len(chunks) and chunks[k_next][0] == k:
-                res.extend(next(done))
-                k_next += 1
+            while True:
+                while submitted < len(chunks) and len(pending) < window:
+                    pending.append((chunks[submitted][0], pool.apply_async(func, (chunks[submitted][1],))))
+                    submitted += 1
+                if not pending or pending[0][0] != k:
+                    break
+                res.extend(pending.popleft()[1].get())
             yield res
 
 

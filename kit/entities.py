@@ -1070,9 +1070,20 @@ def resolve(
 
     ignore = {name_key(n) for a, n, _ in rules if a == "ignore"}
     if ignore:
-        drop = (m["kind"] == "name") & m["name"].map(name_key).isin(ignore)
+        # decided per distinct name: mapping a categorical column to tuples would make a MultiIndex
+        gone = [x for x in pd.unique(m["name"].to_numpy(dtype=object)) if name_key(x) in ignore]
+        drop = (m["kind"] == "name") & m["name"].isin(gone)
         m = m[~drop.to_numpy()]
 
+    mcode, ent_list, ents = _clusters(m, rules, capitals=capitals)
+    return _mentions_table(m, mcode, ent_list), ents
+
+
+def _clusters(m: pd.DataFrame, rules: list[tuple[str, str, str]], *, capitals: bool
+              ) -> tuple[np.ndarray, list[tuple[str, str, str]], pd.DataFrame]:
+    """The clustering of :func:`resolve`: per mention, a code into the list of entities
+    (``(entity_id, entity, label)``, -1 for none), that list, and the entities table. Its many
+    per-mention arrays are gone when it returns, before the mentions table is assembled."""
     n = len(m)
     kinds = m["kind"].to_numpy(dtype=object)
     labs = m["label"].to_numpy(dtype=object)
@@ -1502,38 +1513,60 @@ def resolve(
                          "aliases": alias_forms, "n_names": sum(c for _, _, c in pairs),
                          "roles": sorted(role_forms_of.get(r, ()))})
 
-    # per mention: the cluster's entity, id and label (a code into three short lists)
+    # per mention: the cluster's entity (a code into a short list)
     codes = np.full(len(nodes) + 1, -1, dtype=np.int64)
     ent_list = list(ent_of_root.values())
     for j, r in enumerate(ent_of_root):
         codes[r] = j
     mcode = np.where(root >= 0, codes[root], -1)
-    has = mcode >= 0
-    ent_col = np.full(n, "", dtype=object)
-    eid_col = np.full(n, "", dtype=object)
-    lab_col = labs.copy()
-    if has.any():
-        ent_col[has] = np.array([e[1] for e in ent_list], dtype=object)[mcode[has]]
-        eid_col[has] = np.array([e[0] for e in ent_list], dtype=object)[mcode[has]]
-        lab_col[has] = np.array([e[2] for e in ent_list], dtype=object)[mcode[has]]
     ents = pd.DataFrame(ent_rows, columns=ENTITY_COLUMNS + ["n_names", "roles"])
     ents = ents.sort_values(["n_mentions", "entity"], ascending=[False, True]).reset_index(drop=True)
-    # The output, in document order, built column by column with one reordering each (assign,
-    # select, sort and reset would each copy the whole table).
-    new_cols = {"spacy_label": labs, "entity": ent_col, "entity_id": eid_col, "label": lab_col}
+    return mcode, ent_list, ents
+
+
+def _mentions_table(m: pd.DataFrame, mcode: np.ndarray, ent_list: list[tuple[str, str, str]]) -> pd.DataFrame:
+    """The mentions table: ``m`` with each mention's entity, id and label, in document order.
+
+    Text columns stay categorical when ``m``'s are (the build's input, :mod:`kit.build`): a
+    few bytes a mention instead of a pointer. Built column by column, each reordered once, into
+    a frame that keeps them as separate blocks (assign, select, sort and reset would each copy
+    the whole table, and a frame made from a dict of columns copies them into one block)."""
+    compact = isinstance(m["doc_id"].dtype, pd.CategoricalDtype)
+    ent_col = _text_column([e[1] for e in ent_list], mcode, fill="", compact=compact)
+    eid_col = _text_column([e[0] for e in ent_list], mcode, fill="", compact=compact)
+    # the entity's label where there is one, else spaCy's
+    lab_code, lab_uniq = pd.factorize(m["label"], sort=False, use_na_sentinel=False)
+    lab_values = [*np.asarray(lab_uniq, dtype=object), *(e[2] for e in ent_list)]
+    lab_col = _text_column(lab_values, np.where(mcode >= 0, mcode + len(lab_uniq), lab_code), compact=compact)
+    spacy_label = m["label"].array if compact else m["label"].to_numpy(dtype=object)
+    new_cols = {"spacy_label": spacy_label, "entity": ent_col, "entity_id": eid_col, "label": lab_col}
     all_cols = list(m.columns) + [c for c in new_cols if c not in m.columns]
     cols = MENTION_COLUMNS + [c for c in EXTRA_COLUMNS if c in all_cols]
     cols += [c for c in all_cols if c not in cols]
     order = (m[["doc_id", "start_char", "end_char"]].reset_index(drop=True)
              .sort_values(["doc_id", "start_char", "end_char"]).index.to_numpy())
     casts = {"role_of": int, "sent_id": int, "nested": bool, "alias_of": int}
-    data = {}
+    out = pd.DataFrame(index=pd.RangeIndex(len(m)))
     for c in cols:
-        col = pd.Series(new_cols[c]) if c in new_cols else m[c]
+        col = pd.Series(new_cols.pop(c)) if c in new_cols else m[c]
         col = col.take(order).reset_index(drop=True)
-        data[c] = col.astype(casts[c]) if c in casts else col
-    out = pd.DataFrame(data, columns=cols)
-    return out, ents
+        out[c] = col.astype(casts[c], copy=False) if c in casts else col
+        del col
+    return out
+
+
+def _text_column(values: list[str], codes: np.ndarray, *, compact: bool, fill: str | None = None
+                 ) -> np.ndarray | pd.Categorical:
+    """``values[codes]`` (``fill`` where a code is -1) as a column: a categorical over the
+    distinct values (sorted) when ``compact``, else an object array of the strings."""
+    if fill is not None:
+        values, codes = [fill, *values], codes + 1
+    arr = np.empty(len(values), dtype=object)
+    arr[:] = values
+    if not compact:
+        return arr.take(codes)
+    cats, inverse = np.unique(arr, return_inverse=True)
+    return pd.Categorical.from_codes(inverse.reshape(-1).take(codes), categories=pd.Index(cats, dtype=object))
 
 
 class MentionIndex:

@@ -1372,7 +1372,10 @@ def resolve(quotes: pd.DataFrame, mentions: pd.DataFrame, entities: pd.DataFrame
         ent_label = dict(zip(entities["entity"], entities["label"]))
     index = None
     if mentions is not None and len(mentions):
-        keep = (mentions["entity"].notna() & (mentions["entity"].astype(str) != "")).to_numpy()
+        # no .astype(str): on the build's categorical column it makes a fixed-width numpy string
+        # array (four bytes a character for the longest name, times every mention)
+        ent = mentions["entity"]
+        keep = (ent.notna() & (ent != "")).to_numpy()
         mcols = [c for c in ("doc_id", "start_char", "end_char", "entity", "label", "kind") if c in mentions.columns]
         index = MentionIndex(mentions.loc[keep, mcols], columns=("entity", "label", "kind"))
 

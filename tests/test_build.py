@@ -224,3 +224,64 @@ def test_process_pool_gives_the_same_tables(corpus: Path, tmp_path: Path) -> Non
     two = kit.build(corpus, tmp_path / "two", use_cache=False, n_process=2, batch_size=2)
     for name, df in _frames(one).items():
         pd.testing.assert_frame_equal(df, two[name].reset_index(drop=True), obj=name)
+
+
+def test_process_pool_window_keeps_batches_in_order(corpus: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    # One chunk in flight per worker: the driver asks for the next only as it takes one.
+    one = kit.build(corpus, tmp_path / "one", use_cache=False, n_process=1, batch_size=1)
+    monkeypatch.setattr(kb, "POOL_WINDOW", 1)
+    two = kit.build(corpus, tmp_path / "two", use_cache=False, n_process=2, batch_size=1)
+    for name, df in _frames(one).items():
+        pd.testing.assert_frame_equal(df, two[name].reset_index(drop=True), obj=name)
+
+
+def _spool_of(tmp_path: Path, pieces: list[pd.DataFrame]) -> kb._Spool:
+    spool = kb._Spool(tmp_path / "spool")
+    for df in pieces:
+        spool.add("input", df)
+    return spool
+
+
+def test_spool_categorical_gives_the_values_of_the_pieces(tmp_path: Path) -> None:
+    pieces = [
+        pd.DataFrame({"doc": ["b", "a"], "n": [1, 2], "maybe": ["x", "y"], "spans": [[(1, 2)], []]}),
+        pd.DataFrame({"doc": pd.Series([], dtype=object), "n": pd.Series([], dtype="int64"),
+                      "maybe": pd.Series([], dtype=object), "spans": pd.Series([], dtype=object)}),
+        pd.DataFrame({"doc": ["c", "b"], "n": [3, 4], "maybe": [None, "y"], "spans": [[], [(5, 6)]]}),
+    ]
+    spool = _spool_of(tmp_path, pieces)
+    [got] = spool.categorical("input")
+    # all text in every piece: categorical, categories sorted so sorting by it sorts the strings
+    assert isinstance(got["doc"].dtype, pd.CategoricalDtype)
+    assert list(got["doc"].cat.categories) == ["a", "b", "c"]
+    assert list(got["doc"]) == ["b", "a", "c", "b"]
+    # a None in one piece: the column stays Python objects, values as they were
+    assert got["maybe"].dtype == object and list(got["maybe"]) == ["x", "y", None, "y"]
+    assert list(got["n"]) == [1, 2, 3, 4] and got["n"].dtype == "int64"
+    assert list(got["spans"]) == [[(1, 2)], [], [], [(5, 6)]]
+    assert list(got.columns) == ["doc", "n", "maybe", "spans"]
+    plain = pd.concat(spool.frames("input"), ignore_index=True)
+    pd.testing.assert_frame_equal(got.astype({"doc": object}), plain)
+
+
+def test_spool_categorical_of_no_rows_keeps_the_columns(tmp_path: Path) -> None:
+    empty = pd.DataFrame({"doc": pd.Series([], dtype=object), "n": pd.Series([], dtype="int64")})
+    [got] = _spool_of(tmp_path, [empty, empty]).categorical("input")
+    assert list(got.columns) == ["doc", "n"] and len(got) == 0
+    assert _spool_of(tmp_path / "none", []).categorical("input") == []
+
+
+def test_categorical_columns_are_written_as_plain_strings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pyarrow.parquet as pq
+
+    plain = pd.DataFrame({"doc_id": ["d1", "d1", "d2", "d3", "d3"], "start_char": [0, 5, 1, 2, 9],
+                          "entity": ["", "Russia", "Kim Jong Un", "Russia", ""], "nested": [False, True] + [False] * 3})
+    cat = plain.astype({"doc_id": "category", "entity": "category"})
+    monkeypatch.setattr(kb, "WRITE_ROWS", 2)  # three row groups
+    kb._write_frame(plain, tmp_path / "plain.parquet")
+    kb._write_frame(cat, tmp_path / "cat.parquet")
+    a, b = pq.read_table(tmp_path / "plain.parquet"), pq.read_table(tmp_path / "cat.parquet")
+    assert a.schema.equals(b.schema, check_metadata=True) and a.equals(b)
+    back = kb.read_parquet(tmp_path / "cat.parquet")
+    assert back["entity"].dtype == object and list(back["entity"]) == list(plain["entity"])

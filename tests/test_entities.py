@@ -358,6 +358,25 @@ def test_alias_file(seeds_tables, tmp_path, suffix, content):
     assert "Asian" not in set(m["text"])
 
 
+@pytest.mark.parametrize("aliases", [None, "csv"])
+@pytest.mark.parametrize("capitals", [False, True])
+def test_categorical_input_gives_the_same_tables(seeds_tables, tmp_path, aliases, capitals):
+    # The build hands resolve its input with text columns as categoricals (kit.build); the
+    # mentions must be the same strings, and stay categorical.
+    raw = raw_mentions(seeds_tables.mentions).sample(frac=1, random_state=0)
+    text = [c for c in raw.columns if raw[c].dtype == object]
+    path = None
+    if aliases:
+        path = tmp_path / "aliases.csv"
+        path.write_text(ALIASES_CSV, encoding="utf-8")
+    m_obj, e_obj = resolve(raw, aliases=path, capitals=capitals)
+    m_cat, e_cat = resolve(raw.astype({c: "category" for c in text}), aliases=path, capitals=capitals)
+    cats = [c for c in m_cat.columns if isinstance(m_cat[c].dtype, pd.CategoricalDtype)]
+    assert {"doc_id", "text", "entity", "entity_id", "label", "spacy_label"} <= set(cats)
+    pd.testing.assert_frame_equal(m_cat.astype({c: object for c in cats}), m_obj)
+    pd.testing.assert_frame_equal(e_cat, e_obj)
+
+
 def test_example_alias_file_is_valid():
     rules = read_aliases(ROOT / "data" / "aliases.example.csv")
     assert {a for a, _, _ in rules} == {"merge", "forbid", "label", "rename", "ignore"}
