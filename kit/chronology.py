@@ -26,7 +26,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-import numpy as np
 import pandas as pd
 from spacy.tokens import Doc, Span, Token
 
@@ -1829,17 +1828,18 @@ def event_candidates_with_names(candidates: pd.DataFrame, mentions: pd.DataFrame
     places: dict[str, str] = {}
     index = MentionIndex(None)
     if mentions is not None and len(mentions):
-        m = mentions
-        labels = m["label"] if "label" in m.columns else pd.Series([""] * len(m), index=m.index)
-        keep = (~labels.isin(_NOT_PARTICIPANT)).to_numpy() & np.array(
-            [isinstance(ent, str) and ent != "" for ent in m["entity"]], dtype=bool)
-        sub = pd.DataFrame({"doc_id": m["doc_id"].to_numpy()[keep], "start_char": m["start_char"].to_numpy()[keep],
-                            "end_char": m["end_char"].to_numpy()[keep], "entity": m["entity"].to_numpy()[keep],
-                            "label": labels.to_numpy()[keep]})
-        for txt, ent in zip(m["text"].to_numpy()[keep & (labels == "GPE").to_numpy()],
-                            sub["entity"].to_numpy()[sub["label"].to_numpy() == "GPE"], strict=True):
-            places.setdefault(str(txt).strip(), ent)
+        m = mentions if "label" in mentions.columns else mentions.assign(label="")
+        # Vectorised tests and row selections that keep the build's categorical columns as
+        # they are: an object array or a Python list per mention costs ~10 MB per million.
+        ent = m["entity"]
+        keep = (~m["label"].isin(_NOT_PARTICIPANT) & ent.notna() & (ent != "")).to_numpy(dtype=bool)
+        sub = m.loc[keep, ["doc_id", "start_char", "end_char", "entity", "label", "text"]]
+        gpe = sub[(sub["label"] == "GPE").to_numpy(dtype=bool)]
+        for txt, name in zip(gpe["text"], gpe["entity"], strict=True):
+            places.setdefault(str(txt).strip(), name)
+        del gpe
         index = MentionIndex(sub, columns=("entity", "label"))
+        del sub
     ents, labs = index.cols.get("entity"), index.cols.get("label")
 
     def mentions_in(doc_id: str, s: int | None = None, e: int | None = None) -> list[tuple[int, int, str, str]]:

@@ -1085,17 +1085,17 @@ def _clusters(m: pd.DataFrame, rules: list[tuple[str, str, str]], *, capitals: b
     (``(entity_id, entity, label)``, -1 for none), that list, and the entities table. Its many
     per-mention arrays are gone when it returns, before the mentions table is assembled."""
     n = len(m)
-    kinds = m["kind"].to_numpy(dtype=object)
-    labs = m["label"].to_numpy(dtype=object)
-    names_col = m["name"].to_numpy(dtype=object)
+    # codes and masks straight from the columns (categorical in the build): no object array of
+    # every mention's strings
     starts = m["start_char"].to_numpy(dtype=np.int64)
     dcode, _doc_ids = pd.factorize(m["doc_id"], sort=False)
-    is_name = kinds == "name"
+    is_name = (m["kind"] == "name").to_numpy(dtype=bool)
 
     # Forms: one integer per distinct name key, numbered in order of first appearance (the
     # order every later tie-break follows); -1 for roles and names with an empty key.
     name_code = np.full(n, -1, dtype=np.int64)
-    ncodes, uniq_names = pd.factorize(names_col[is_name], sort=False, use_na_sentinel=False)
+    ncodes, uniq_names = pd.factorize(m["name"].array[is_name], sort=False, use_na_sentinel=False)
+    uniq_names = np.asarray(uniq_names, dtype=object)
     name_code[is_name] = ncodes
     form_id: dict[tuple, int] = {}
     ufid = np.array([form_id.setdefault(k, len(form_id)) if k else -1
@@ -1112,7 +1112,8 @@ def _clusters(m: pd.DataFrame, rules: list[tuple[str, str, str]], *, capitals: b
 
     cnt = np.bincount(fid[name_rows], minlength=n_forms)
     form_count: Counter = Counter({forms[f]: int(cnt[f]) for f in range(n_forms)})
-    lab_code, lab_uniq = pd.factorize(labs, sort=False, use_na_sentinel=False)
+    lab_code, lab_uniq = pd.factorize(m["label"].array, sort=False, use_na_sentinel=False)
+    lab_uniq = np.asarray(lab_uniq, dtype=object)
     form_labels: dict[tuple, Counter] = defaultdict(Counter)
     for f, lc, c in zip(*_first_seen(fid[name_rows], lab_code[name_rows])):
         form_labels[forms[f]][lab_uniq[lc]] += int(c)
@@ -1366,7 +1367,7 @@ def _clusters(m: pd.DataFrame, rules: list[tuple[str, str, str]], *, capitals: b
                 root[i] = split_node
 
     # roles: attached ones take their name's cluster
-    role_rows = np.flatnonzero(kinds == "role")
+    role_rows = np.flatnonzero((m["kind"] == "role").to_numpy(dtype=bool))
     role_of = m["role_of"].to_numpy(dtype=np.int64)
     role_keys = m["role_key"].to_numpy(dtype=object)
     attached = role_rows[role_of[role_rows] >= 0]
@@ -1437,14 +1438,18 @@ def _clusters(m: pd.DataFrame, rules: list[tuple[str, str, str]], *, capitals: b
     # assemble clusters: per cluster, the distinct (name, label) pairs and their counts, not
     # the mentions themselves
     in_cluster = np.flatnonzero(root >= 0)
-    first_join = {}
-    for r, o in zip(root[in_cluster].tolist(), join_order[in_cluster].tolist()):
-        if r not in first_join or o < first_join[r]:
-            first_join[r] = o
-    cluster_order = sorted(first_join, key=first_join.get)
+    in_root = root[in_cluster]
+    n_nodes = len(nodes)
+    # per cluster, arrays indexed by node (no Python list or int per mention)
+    first_join = np.full(n_nodes, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first_join, in_root, join_order[in_cluster])
+    n_mentions = np.bincount(in_root, minlength=n_nodes)
+    n_docs = np.bincount(_first_seen(in_root, dcode[in_cluster])[0], minlength=n_nodes)
+    clustered = np.flatnonzero(n_mentions)
+    # join orders are distinct (one per mention), so no ties between clusters
+    cluster_order = clustered[np.argsort(first_join[clustered], kind="stable")].tolist()
+    del in_root, first_join
     role_votes: Counter = Counter(root[role_rows][root[role_rows] >= 0].tolist())
-    n_mentions = Counter(root[in_cluster].tolist())
-    n_docs: dict[int, int] = Counter(_first_seen(root[in_cluster], dcode[in_cluster])[0].tolist())
     named = name_rows[root[name_rows] >= 0]
     named = named[np.argsort(named, kind="stable")]
     pairs_of: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
@@ -1509,7 +1514,7 @@ def _clusters(m: pd.DataFrame, rules: list[tuple[str, str, str]], *, capitals: b
         alias_forms = sorted(disp, key=lambda s: (-disp[s], s))
         ent_of_root[r] = (eid, canon, label)
         ent_rows.append({"entity_id": eid, "entity": canon, "label": label,
-                         "n_mentions": n_mentions[r], "n_docs": n_docs[r],
+                         "n_mentions": int(n_mentions[r]), "n_docs": int(n_docs[r]),
                          "aliases": alias_forms, "n_names": sum(c for _, _, c in pairs),
                          "roles": sorted(role_forms_of.get(r, ()))})
 
