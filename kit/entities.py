@@ -1094,7 +1094,7 @@ def _clusters(m: pd.DataFrame, rules: list[tuple[str, str, str]], *, capitals: b
     # Forms: one integer per distinct name key, numbered in order of first appearance (the
     # order every later tie-break follows); -1 for roles and names with an empty key.
     name_code = np.full(n, -1, dtype=np.int64)
-    ncodes, uniq_names = pd.factorize(m["name"].array[is_name], sort=False, use_na_sentinel=False)
+    ncodes, uniq_names = pd.factorize(_values(m["name"])[is_name], sort=False, use_na_sentinel=False)
     uniq_names = np.asarray(uniq_names, dtype=object)
     name_code[is_name] = ncodes
     form_id: dict[tuple, int] = {}
@@ -1112,7 +1112,7 @@ def _clusters(m: pd.DataFrame, rules: list[tuple[str, str, str]], *, capitals: b
 
     cnt = np.bincount(fid[name_rows], minlength=n_forms)
     form_count: Counter = Counter({forms[f]: int(cnt[f]) for f in range(n_forms)})
-    lab_code, lab_uniq = pd.factorize(m["label"].array, sort=False, use_na_sentinel=False)
+    lab_code, lab_uniq = pd.factorize(_values(m["label"]), sort=False, use_na_sentinel=False)
     lab_uniq = np.asarray(lab_uniq, dtype=object)
     form_labels: dict[tuple, Counter] = defaultdict(Counter)
     for f, lc, c in zip(*_first_seen(fid[name_rows], lab_code[name_rows])):
@@ -1558,6 +1558,12 @@ def _mentions_table(m: pd.DataFrame, mcode: np.ndarray, ent_list: list[tuple[str
         out[c] = col.astype(casts[c], copy=False) if c in casts else col
         del col
     return out
+
+
+def _values(col: pd.Series) -> np.ndarray | pd.Categorical:
+    """A column's values as an array: the categorical itself for the build's text columns (no
+    object array of every mention's string), else the numpy array."""
+    return col.array if isinstance(col.dtype, pd.CategoricalDtype) else col.to_numpy()
 
 
 def _text_column(values: list[str], codes: np.ndarray, *, compact: bool, fill: str | None = None
