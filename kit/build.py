@@ -75,6 +75,9 @@ AUTO_PROCESSES_FROM = 200
 PIECE_ROWS = 16384
 _LIST_COLUMNS = (("documents", ("problems",)), ("entities", ("aliases",)),
                  ("events", ("participants", "reported_in", "evidence")))
+#: Rows (of mentions; of all tables after the parse) from which the build hands freed memory
+#: back to the system between steps (:func:`release_memory`): about 1,500 articles' mentions.
+RELEASE_FROM_ROWS = 100_000
 #: Chunks in flight per worker process: enough that no worker waits for its next chunk.
 POOL_WINDOW = 4
 #: Reduction inputs read with text columns as categoricals (:meth:`_Spool.categorical`): the
@@ -247,21 +250,23 @@ def reduce_corpus(
             sink(name, df)
 
     # Between steps, the memory a step freed goes back to the system (release_memory), so the
-    # next step's peak does not stack on top of it.
+    # next step's peak does not stack on top of it; not worth a full garbage collection (50 ms
+    # with a model loaded) for a small corpus.
     raw = cat("mentions_raw")
-    release_memory()  # reading the pieces leaves freed pages behind
+    tidy = release_memory if len(raw) >= RELEASE_FROM_ROWS else (lambda: None)
+    tidy()  # reading the pieces leaves freed pages behind
     mentions, ents = entities.resolve(raw, aliases=aliases, capitals=capitals)
     del raw
     done("entities", ents)
-    release_memory()
+    tidy()
     done("quotes", quotes.resolve(cat("quotes_raw"), mentions, ents))
     del ents
-    release_memory()
+    tidy()
     done("events", chronology.merge_events(cat("event_candidates"), mentions))
-    release_memory()
+    tidy()
     done("mentions", mentions)
     del mentions
-    release_memory()
+    tidy()
     return Tables(**made, notes=list(corpus.notes))
 
 
@@ -695,7 +700,8 @@ def build(
         spool.flush()
         if bar is not None:
             bar(0, close=True)
-        release_memory()
+        if sum(spool.counts.values()) >= RELEASE_FROM_ROWS:
+            release_memory()
 
         final = work / "tables"
         final.mkdir()

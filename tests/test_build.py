@@ -285,3 +285,16 @@ def test_categorical_columns_are_written_as_plain_strings(tmp_path: Path, monkey
     assert a.schema.equals(b.schema, check_metadata=True) and a.equals(b)
     back = kb.read_parquet(tmp_path / "cat.parquet")
     assert back["entity"].dtype == object and list(back["entity"]) == list(plain["entity"])
+
+
+def test_releasing_memory_between_steps_changes_nothing(corpus: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    one = kit.build(corpus, tmp_path / "one", use_cache=False)
+    calls: list[int] = []
+    real = kb.release_memory
+    monkeypatch.setattr(kb, "release_memory", lambda: calls.append(1) or real())
+    monkeypatch.setattr(kb, "RELEASE_FROM_ROWS", 0)
+    two = kit.build(corpus, tmp_path / "two", use_cache=False)
+    assert len(calls) == 6  # after the parse, after reading the mentions and after each step
+    for name, df in _frames(one).items():
+        pd.testing.assert_frame_equal(df, two[name].reset_index(drop=True), obj=name)
