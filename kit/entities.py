@@ -1055,7 +1055,9 @@ def resolve(
 
     Decisions are made per distinct form (a name key) and per (document, form); mentions are
     only ever held as integer codes and row positions, so memory grows with the corpus by a few
-    machine words per mention and no step compares every mention with every other."""
+    machine words per mention and no step compares every mention with every other. The output's
+    text columns are categoricals when the input's are (the build reads its input so), else
+    Python strings."""
     m = mentions_raw
     if m is None or m.empty:
         m = pd.DataFrame(columns=RAW_COLUMNS)
