@@ -5,7 +5,8 @@ holds that many documents), runs ``python -m kit build CORPUS --no-cache`` in a 
 and samples the resident memory of the whole process tree (the build and its workers) every
 0.2 s. Prints the peak of the tree (proportional set size, so pages shared between
 processes count once) and of the main process (resident set), each as a ratio to the first
-size, measured in the same run.
+size, measured in the same run, and the main process's peak while it has no workers (with
+``-j 2`` or more: the corpus-level steps and writing, after the parse).
 
     python benchmarks/memory.py 2000 20000 --processes 2 --work /tmp/newskit_mem
 
@@ -41,19 +42,23 @@ def peak_memory(corpus: Path, out: Path, *, n_process: int, batch_size: int) -> 
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
     root = psutil.Process(proc.pid)
-    peak_tree = peak_main = 0
+    peak_tree = peak_main = peak_alone = 0
     while proc.poll() is None:
         try:
             main = root.memory_info().rss
+            workers = root.children(recursive=True)
             # PSS: pages a forked worker shares with its parent (the model) count once.
-            tree = sum(p.memory_full_info().pss for p in [root, *root.children(recursive=True)])
+            tree = sum(p.memory_full_info().pss for p in [root, *workers])
         except psutil.Error:  # a worker came or went between listing and reading it
             continue
         peak_main, peak_tree = max(peak_main, main), max(peak_tree, tree)
+        if not workers:  # before the pool starts and after it has gone: the corpus-level steps
+            peak_alone = max(peak_alone, main)
         time.sleep(0.2)
     if proc.returncode:
         raise SystemExit(f"kit build failed with exit code {proc.returncode}")
-    return {"tree_mb": peak_tree / 1e6, "main_mb": peak_main / 1e6, "seconds": time.perf_counter() - t}
+    return {"tree_mb": peak_tree / 1e6, "main_mb": peak_main / 1e6, "alone_mb": peak_alone / 1e6,
+            "seconds": time.perf_counter() - t}
 
 
 def main() -> None:
@@ -65,7 +70,8 @@ def main() -> None:
     ap.add_argument("--work", default=None, help="folder for the corpora and outputs (default: a temporary one)")
     args = ap.parse_args()
     work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="newskit_mem_"))
-    print(f"{'docs':>7s} {'peak tree MB':>13s} {'x first':>8s} {'peak main MB':>13s} {'x first':>8s} {'docs/s':>7s}")
+    print(f"{'docs':>7s} {'peak tree MB':>13s} {'x first':>8s} {'peak main MB':>13s} {'x first':>8s} "
+          f"{'no workers MB':>14s} {'docs/s':>7s}")
     first = None
     for n in args.sizes:
         corpus = work / f"synth_{n}"
@@ -74,7 +80,7 @@ def main() -> None:
         r = peak_memory(corpus, work / f"out_{n}", n_process=args.processes, batch_size=args.batch_size)
         first = first or r
         print(f"{n:7d} {r['tree_mb']:13.0f} {r['tree_mb'] / first['tree_mb']:8.2f} {r['main_mb']:13.0f} "
-              f"{r['main_mb'] / first['main_mb']:8.2f} {n / r['seconds']:7.1f}", flush=True)
+              f"{r['main_mb'] / first['main_mb']:8.2f} {r['alone_mb']:14.0f} {n / r['seconds']:7.1f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -459,6 +459,12 @@ class _Spool:
             out.append(df)
         return out
 
+    def reduction_inputs(self) -> dict[str, Callable[[], list[pandas.DataFrame]]]:
+        """The ``parts`` of :func:`reduce_corpus`: per reduction input, a function that reads
+        it back when its step starts (:meth:`categorical` or :meth:`frames`)."""
+        return {name: functools.partial(self.categorical if name in _CATEGORICAL_INPUTS else self.frames, name)
+                for name in self.pieces if name not in TABLES}
+
     def categorical(self, name: str) -> list[pandas.DataFrame]:
         """The pickled pieces of a reduction input as one frame, text columns as categoricals.
 
@@ -720,8 +726,7 @@ def build(
         documents = _read_table(final, "documents", columns=doc_cols)
         lines = pq.read_schema(final / "lines.parquet").empty_table().to_pandas()
         corpus = kit_corpus.Corpus(folder=corpus_dir, articles=[], documents=documents, lines=lines, notes=list(notes))
-        parts = {name: functools.partial(spool.categorical if name in _CATEGORICAL_INPUTS else spool.frames, name)
-                 for name in spool.pieces if name not in TABLES}
+        parts = spool.reduction_inputs()
         counts = {t: spool.counts.get(t, 0) for t in TABLES}
 
         def sink(name: str, df: pandas.DataFrame) -> None:
