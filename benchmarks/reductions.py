@@ -111,7 +111,7 @@ def _child(parts_file: Path, n: int) -> None:
         tables = Path(tmp) / "tables"
         tables.mkdir()
         kb.reduce_corpus(c, spool.reduction_inputs(),
-                         sink=lambda name, df: kb._write_frame(df, tables / f"{name}.parquet"))
+                         sink=lambda name, df: kb._write_frame(df, tables / f"{name}.parquet", plain_text=True))
         secs = time.perf_counter() - t
         done.set()
         th.join()

@@ -229,6 +229,9 @@ def reduce_corpus(
     and ``lines`` are empty in a streamed build. Return only the tables made here: a table
     returned here replaces the streamed one of the same name. With ``sink``, each table is
     handed to ``sink(name, frame)`` as soon as it is made (the build writes it) and not kept.
+    Inputs read back by ``_Spool.reduction_inputs`` (the build's) make the mentions' text
+    columns categorical, with every category of the corpus: the build writes them as plain
+    strings (``_write_frame(..., plain_text=True)``).
     """
     def cat(name: str) -> pandas.DataFrame:
         frames = parts.pop(name, [])
@@ -478,40 +481,42 @@ class _Spool:
 
         paths = self.pieces.get(name, [])
         ids: dict[str, dict[str, int]] = {}  # text column -> value -> code (first seen)
-        parts: dict[str, list] = {}          # column -> per piece: codes (text), else its values
+        parts: dict[str, list] = {}          # column -> per piece: codes (text), else a Series
         columns: list[str] | None = None
-        first = None
+        empty = None
         n = 0
         for p in paths:
             df = pickle.loads(p.read_bytes())
-            if first is None:
-                first = df
+            if empty is None:
+                empty = df.iloc[0:0]
             if not len(df):
                 continue
             if columns is None:
                 columns = list(df.columns)
                 ids = {c: {} for c in columns if df[c].dtype == object}
                 parts = {c: [] for c in columns}
+            elif list(df.columns) != columns:  # pieces of another shape: read them the plain way
+                return self.frames(name)
             n += len(df)
             for c in columns:
-                if df[c].dtype != object:
-                    parts[c].append(df[c].reset_index(drop=True))
-                    continue
-                values = df[c].to_numpy(dtype=object)
-                if c in ids and pd.api.types.infer_dtype(values, skipna=False) == "string":
-                    local, uniques = pd.factorize(values)
-                    seen = ids[c]
-                    lookup = np.fromiter((seen.setdefault(u, len(seen)) for u in uniques), dtype=np.int32,
-                                         count=len(uniques))
-                    parts[c].append(lookup.take(local))
-                    continue
-                if c in ids:  # not all text after all: the earlier pieces' codes back to values
+                col = df[c]
+                if c in ids:
+                    values = col.to_numpy() if col.dtype == object else None
+                    if values is not None and pd.api.types.infer_dtype(values, skipna=False) == "string":
+                        local, uniques = pd.factorize(values)
+                        seen = ids[c]
+                        lookup = np.fromiter((seen.setdefault(u, len(seen)) for u in uniques), dtype=np.int32,
+                                             count=len(uniques))
+                        parts[c].append(lookup.take(local))
+                        continue
+                    # not all text after all: the earlier pieces' codes back to their values
                     cats = np.array(list(ids.pop(c)), dtype=object)
-                    parts[c] = [cats.take(k) for k in parts[c]]
-                parts[c].append(values)
+                    parts[c] = [pd.Series(cats.take(k), dtype=object) for k in parts[c]]
+                parts[c].append(col.reset_index(drop=True))
             del df
+            col = None  # noqa: F841 - a column holds its piece's memory
         if columns is None:  # no rows at all
-            return [first.iloc[0:0]] if first is not None else []
+            return [empty] if empty is not None else []
         # Column by column into a frame that keeps each as its own block: concatenating whole
         # frames, or making one from a dict of columns, copies every column once more.
         out = pd.DataFrame(index=pd.RangeIndex(n))
@@ -524,10 +529,8 @@ class _Spool:
                 rank[order] = np.arange(len(order), dtype=np.int32)
                 codes = rank.take(np.concatenate(got))
                 out[c] = pd.Categorical.from_codes(codes, categories=pd.Index(cats.take(order), dtype=object))
-            elif got and isinstance(got[0], pd.Series):
+            else:  # as concatenating the pieces would (dtypes unified)
                 out[c] = pd.concat(got, ignore_index=True) if len(got) > 1 else got[0]
-            else:
-                out[c] = pd.Series(np.concatenate(got), dtype=object)
             del got
         return [out]
 
@@ -566,12 +569,22 @@ def write(tables: Tables, out: str | Path) -> None:
 WRITE_ROWS = 65536
 
 
-def _write_frame(df: pandas.DataFrame, dest: Path) -> None:
-    """``df.to_parquet(dest)``, written to a temporary name first. Categorical text columns are
-    written as plain strings (the file is the same as for the object column), a slice of rows
-    at a time: converting a whole 1M-row frame at once holds all its strings in Arrow too."""
+def _write_frame(df: pandas.DataFrame, dest: Path, *, plain_text: bool = False) -> None:
+    """``df.to_parquet(dest)``, written to a temporary name first.
+
+    With ``plain_text`` (the build's own tables), categorical columns are written as the
+    object columns they stand for would be (same file, read back as Python strings), a slice
+    of rows at a time: converting a whole 1M-row frame at once would hold all its strings in
+    Arrow too."""
     tmp = dest.with_name(f".{dest.name}.tmp")
-    cats = [c for c in df.columns if isinstance(df[c].dtype, pd.CategoricalDtype)]
+    cats = [c for c in df.columns if isinstance(df[c].dtype, pd.CategoricalDtype)] if plain_text else []
+    # Only a column of text with at least one value keeps Arrow's string type when written as
+    # objects (all-null or empty ones are typed null); any other goes through as objects.
+    odd = [c for c in cats if not df[c].notna().any()
+           or pd.api.types.infer_dtype(df[c].cat.categories, skipna=False) != "string"]
+    if odd:
+        df = df.astype({c: object for c in odd})
+        cats = [c for c in cats if c not in odd]
     if not cats:
         df.to_parquet(tmp, index=False)
     else:
@@ -580,9 +593,10 @@ def _write_frame(df: pandas.DataFrame, dest: Path) -> None:
 
         schema = _plain_schema(pa.Schema.from_pandas(df, preserve_index=False))
         with pq.ParquetWriter(tmp, schema) as writer:
-            for a in range(0, max(len(df), 1), WRITE_ROWS):
-                part = pa.Table.from_pandas(df.iloc[a:a + WRITE_ROWS], preserve_index=False)
-                writer.write_table(part.cast(schema))
+            for a in range(0, len(df), WRITE_ROWS):
+                # the slice's strings only (a dictionary array would carry every category)
+                part = df.iloc[a:a + WRITE_ROWS].astype({c: object for c in cats})
+                writer.write_table(pa.Table.from_pandas(part, schema=schema, preserve_index=False))
     tmp.replace(dest)
 
 
@@ -730,7 +744,7 @@ def build(
         counts = {t: spool.counts.get(t, 0) for t in TABLES}
 
         def sink(name: str, df: pandas.DataFrame) -> None:
-            _write_frame(df, final / f"{name}.parquet")
+            _write_frame(df, final / f"{name}.parquet", plain_text=True)
             counts[name] = len(df)
 
         reduced = reduce_corpus(corpus, parts, aliases=aliases, capitals=capitals, sink=sink)
@@ -837,7 +851,7 @@ def _pool(tasks: list[list[dict]], *, model: str, n_process: int, batch_size: in
     # A bounded window of chunks in flight, not pool.imap: imap queues every finished result in
     # this process, so workers that outpace it (cached stages, slow disk, many workers) would
     # grow its memory with the corpus.
-    window = POOL_WINDOW * n_process
+    window = max(1, POOL_WINDOW * n_process)
     with ctx.Pool(n_process, initializer=_load_and_freeze, initargs=(model,)) as pool:
         pending: collections.deque = collections.deque()
         submitted = 0

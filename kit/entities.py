@@ -1541,11 +1541,19 @@ def _mentions_table(m: pd.DataFrame, mcode: np.ndarray, ent_list: list[tuple[str
     compact = isinstance(m["doc_id"].dtype, pd.CategoricalDtype)
     ent_col = _text_column([e[1] for e in ent_list], mcode, fill="", compact=compact)
     eid_col = _text_column([e[0] for e in ent_list], mcode, fill="", compact=compact)
-    # the entity's label where there is one, else spaCy's
-    lab_code, lab_uniq = pd.factorize(m["label"], sort=False, use_na_sentinel=False)
-    lab_values = [*np.asarray(lab_uniq, dtype=object), *(e[2] for e in ent_list)]
-    lab_col = _text_column(lab_values, np.where(mcode >= 0, mcode + len(lab_uniq), lab_code), compact=compact)
-    spacy_label = m["label"].array if compact else m["label"].to_numpy(dtype=object)
+    # the entity's label where there is one, else spaCy's (as it was: None stays None)
+    labels = m["label"]
+    if isinstance(labels.dtype, pd.CategoricalDtype) and labels.notna().all():
+        lab_code, lab_uniq = pd.factorize(labels.array, sort=False)
+        lab_values = [*np.asarray(lab_uniq, dtype=object), *(e[2] for e in ent_list)]
+        lab_col = _text_column(lab_values, np.where(mcode >= 0, mcode + len(lab_uniq), lab_code), compact=True)
+        spacy_label = labels.array
+    else:
+        spacy_label = labels.to_numpy(dtype=object)
+        lab_col = spacy_label.copy()
+        has = mcode >= 0
+        if has.any():
+            lab_col[has] = np.array([e[2] for e in ent_list], dtype=object)[mcode[has]]
     new_cols = {"spacy_label": spacy_label, "entity": ent_col, "entity_id": eid_col, "label": lab_col}
     all_cols = list(m.columns) + [c for c in new_cols if c not in m.columns]
     cols = MENTION_COLUMNS + [c for c in EXTRA_COLUMNS if c in all_cols]

@@ -265,6 +265,25 @@ def test_spool_categorical_gives_the_values_of_the_pieces(tmp_path: Path) -> Non
     pd.testing.assert_frame_equal(got.astype({"doc": object}), plain)
 
 
+@pytest.mark.parametrize("later", [
+    pd.DataFrame({"doc": [5, 6], "n": [3, 4]}),                 # a text column turns out numeric
+    pd.DataFrame({"doc": [float("nan")] * 2, "n": [3.5, 4.0]}),  # all missing; ints become floats
+    pd.DataFrame({"doc": pd.Categorical(["c", "a"]), "n": [3, 4]}),
+    pd.DataFrame({"doc": ["c", "a"], "n": ["x", "y"]}),          # a numeric column turns out text
+    pd.DataFrame({"doc": ["c", "a"], "other": [3, 4]}),          # another shape altogether
+])
+def test_spool_categorical_of_disagreeing_pieces_is_their_concatenation(tmp_path: Path, later: pd.DataFrame) -> None:
+    first = pd.DataFrame({"doc": ["b", "a"], "n": [1, 2]})
+    spool = _spool_of(tmp_path, [first, later])
+    got = pd.concat(spool.categorical("input"), ignore_index=True)
+    want = pd.concat([first, later], ignore_index=True)
+    cats = [c for c in got.columns if isinstance(got[c].dtype, pd.CategoricalDtype)]
+    pd.testing.assert_frame_equal(got.astype({c: object for c in cats}),
+                                  want.astype({c: object for c in cats}), check_dtype=False)
+    assert [str(got[c].dtype) for c in got.columns if c not in cats] == \
+        [str(want[c].dtype) for c in want.columns if c not in cats]
+
+
 def test_spool_categorical_of_no_rows_keeps_the_columns(tmp_path: Path) -> None:
     empty = pd.DataFrame({"doc": pd.Series([], dtype=object), "n": pd.Series([], dtype="int64")})
     [got] = _spool_of(tmp_path, [empty, empty]).categorical("input")
@@ -280,11 +299,18 @@ def test_categorical_columns_are_written_as_plain_strings(tmp_path: Path, monkey
     cat = plain.astype({"doc_id": "category", "entity": "category"})
     monkeypatch.setattr(kb, "WRITE_ROWS", 2)  # three row groups
     kb._write_frame(plain, tmp_path / "plain.parquet")
-    kb._write_frame(cat, tmp_path / "cat.parquet")
+    kb._write_frame(cat, tmp_path / "cat.parquet", plain_text=True)
     a, b = pq.read_table(tmp_path / "plain.parquet"), pq.read_table(tmp_path / "cat.parquet")
     assert a.schema.equals(b.schema, check_metadata=True) and a.equals(b)
     back = kb.read_parquet(tmp_path / "cat.parquet")
     assert back["entity"].dtype == object and list(back["entity"]) == list(plain["entity"])
+    # no rows, or a column with no value: typed as the object column would be (null)
+    for frame in (plain.iloc[0:0], plain.assign(entity=None)):
+        kb._write_frame(frame, tmp_path / "plain.parquet")
+        kb._write_frame(frame.astype({"doc_id": "category", "entity": "category"}), tmp_path / "cat.parquet",
+                        plain_text=True)
+        a, b = pq.read_table(tmp_path / "plain.parquet"), pq.read_table(tmp_path / "cat.parquet")
+        assert a.schema.equals(b.schema, check_metadata=True) and a.equals(b)
 
 
 def test_releasing_memory_between_steps_changes_nothing(corpus: Path, tmp_path: Path,

@@ -377,6 +377,20 @@ def test_categorical_input_gives_the_same_tables(seeds_tables, tmp_path, aliases
     pd.testing.assert_frame_equal(e_cat, e_obj)
 
 
+def test_missing_labels_stay_missing_whatever_the_doc_id_dtype():
+    raw = pd.DataFrame({"doc_id": ["a", "a", "b"], "start_char": [0, 10, 0], "end_char": [7, 20, 7],
+                        "text": ["Reuters", "the spokesman", "Reuters"], "label": ["ORG", None, "ORG"],
+                        "kind": ["name", "role", "name"], "name": ["Reuters", "the spokesman", "Reuters"],
+                        "role_of": [-1, -1, -1], "role_key": ["", "", ""], "sent_id": [0, 0, 0],
+                        "nested": [False] * 3, "alias_of": [-1, -1, -1]})
+    m_obj, e_obj = resolve(raw)
+    m_cat, e_cat = resolve(raw.astype({"doc_id": "category"}))
+    assert m_obj.loc[1, "label"] is None and m_obj.loc[1, "entity"] == ""
+    assert list(m_obj["entity"]) == ["Reuters", "", "Reuters"] and list(e_obj["n_docs"]) == [2]
+    pd.testing.assert_frame_equal(m_cat.astype({c: object for c in ("doc_id", "entity", "entity_id")}), m_obj)
+    pd.testing.assert_frame_equal(e_cat, e_obj)
+
+
 def test_example_alias_file_is_valid():
     rules = read_aliases(ROOT / "data" / "aliases.example.csv")
     assert {a for a, _, _ in rules} == {"merge", "forbid", "label", "rename", "ignore"}
