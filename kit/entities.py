@@ -1073,7 +1073,7 @@ def resolve(
     ignore = {name_key(n) for a, n, _ in rules if a == "ignore"}
     if ignore:
         # decided per distinct name: mapping a categorical column to tuples would make a MultiIndex
-        gone = [x for x in pd.unique(m["name"].to_numpy(dtype=object)) if name_key(x) in ignore]
+        gone = [x for x in m["name"].unique() if name_key(x) in ignore]
         drop = (m["kind"] == "name") & m["name"].isin(gone)
         m = m[~drop.to_numpy()]
 
@@ -1371,7 +1371,8 @@ def _clusters(m: pd.DataFrame, rules: list[tuple[str, str, str]], *, capitals: b
     # roles: attached ones take their name's cluster
     role_rows = np.flatnonzero((m["kind"] == "role").to_numpy(dtype=bool))
     role_of = m["role_of"].to_numpy(dtype=np.int64)
-    role_keys = m["role_key"].to_numpy(dtype=object)
+    # the role rows' own keys only (an object array of every mention's would be ~10 MB a million)
+    role_keys = dict(zip(role_rows.tolist(), np.asarray(_values(m["role_key"]).take(role_rows), dtype=object)))
     attached = role_rows[role_of[role_rows] >= 0]
     start_root: dict[tuple[int, int], int] = {}
     if len(attached):
@@ -1385,7 +1386,7 @@ def _clusters(m: pd.DataFrame, rules: list[tuple[str, str, str]], *, capitals: b
     join_order[name_rows] = name_rows
     est_doc: dict[int, list[tuple[str, int]]] = defaultdict(list)
     est_all: dict[str, dict[frozenset, set[int]]] = defaultdict(lambda: defaultdict(set))
-    for i in role_rows:
+    for i in role_rows.tolist():
         d, ro = int(dcode[i]), int(role_of[i])
         if ro >= 0 and (d, ro) in start_root:
             r = start_root[(d, ro)]
@@ -1424,7 +1425,7 @@ def _clusters(m: pd.DataFrame, rules: list[tuple[str, str, str]], *, capitals: b
                 hits |= rs
         return hits
 
-    for i in role_rows:
+    for i in role_rows.tolist():
         rk = role_keys[i]
         if root[i] >= 0 or not rk:
             continue
@@ -1457,10 +1458,9 @@ def _clusters(m: pd.DataFrame, rules: list[tuple[str, str, str]], *, capitals: b
     pairs_of: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
     for r, nc, lc, c in zip(*_first_seen(root[named], name_code[named], lab_code[named])):
         pairs_of[int(r)].append((int(nc), int(lc), int(c)))
-    role_texts = m["text"].to_numpy(dtype=object)
     role_forms_of: dict[int, set] = defaultdict(set)
     clustered_roles = role_rows[root[role_rows] >= 0]
-    for r, t in zip(root[clustered_roles].tolist(), role_texts[clustered_roles]):
+    for r, t in zip(root[clustered_roles].tolist(), np.asarray(_values(m["text"]).take(clustered_roles), dtype=object)):
         role_forms_of[r].add(t)
     shouting = [_shouting(x) for x in uniq_names]
     display = [_display(x) for x in uniq_names]
