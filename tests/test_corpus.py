@@ -17,6 +17,8 @@ from kit.corpus import (
     LINE_ROLES,
     CorpusError,
     classify_lines,
+    decode,
+    raw_text,
     read_corpus,
     repair_edits,
     split_lines,
@@ -232,6 +234,28 @@ def test_bad_inputs_are_recorded_not_dropped(messy):
     assert any("notes.md" in n for n in c.notes)
     assert probs["utf16"] == "encoding: utf-16-le (byte-order mark)"
     assert c.article("utf16").text.startswith("Officials said")
+    # what each file was decoded as; nothing for files that were not decoded
+    assert docs["encoding"].to_dict() == {"good": "utf-8", "empty": "utf-8", "blank": "utf-8", "binary": "",
+                                          "latin": "cp1252", "utf16": "utf-16-le", "big": "", "ghost": ""}
+
+
+@pytest.mark.parametrize(("data", "encoding", "text"), [
+    # one acute accent (0xB4) made charset-normalizer pick a Baltic code page: "Sćo Paulo"
+    ("S\u00e3o Paulo mayor\u00b4s office said Jo\u00e3o Pereira paid \u00a312.\n".encode("latin-1"), "cp1252",
+     "S\u00e3o Paulo mayor\u00b4s office said Jo\u00e3o Pereira paid \u00a312.\n"),
+    ("\ufeffOfficials said.\r\nThey left.\r\n".encode("utf-8"), "utf-8-sig", "Officials said.\r\nThey left.\r\n"),
+    ("Za\u017c\u00f3\u0142\u0107 g\u0119\u015bl\u0105 ja\u017a\u0144, powiedzia\u0142 minister "
+     "w Warszawie we wtorek.\n".encode("cp1250"), None, "Za\u017c\u00f3\u0142\u0107"),
+])
+def test_decode_names_the_encoding_it_used(tmp_path, data, encoding, text):
+    got, enc, problems = decode(data)
+    if encoding is not None:
+        assert (got, enc) == (text, encoding)
+    else:  # a Central European text stays readable
+        assert got.startswith(text), (enc, got)
+    path = tmp_path / "a.txt"
+    path.write_bytes(data)
+    assert raw_text(path) == got  # the text every offset indexes
 
 
 def test_build_survives_bad_inputs(messy, tmp_path):
