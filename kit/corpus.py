@@ -205,7 +205,20 @@ _TAG_HEADER = re.compile(r"^(?:explore more on these topics|related topics|topic
                          r"categories|keywords)[.:]?$", re.I)
 _RELATED = re.compile(r"^[(\[]?\s*(?:read (?:also|more)|also read|see also|related(?: articles?| stories| coverage)?|"
                       r"more on this|recommended|more from|you may also like|watch)\s*[:\-–—]", re.I)
-_BYLINE = re.compile(r"^[Bb]y:?\s+(?P<name>[A-Z][^\d]{1,80})$")
+_BYLINE = re.compile(r"^(?:[Bb]y:?|[Ww]ritten [Bb]y:?|(?:[Aa]uthors?|AUTHORS?|[Bb]yline|BYLINE)\s*:)\s+"
+                     r"(?P<name>[A-Z][^\d]{1,80})$")
+#: A header field written out with its label ("URL: https://...", "Title: ..."): the label names
+#: the role, and the metadata is what follows it.
+_URL_FIELD = re.compile(r"^(?:url|link|web ?link|source url|canonical(?: url)?|permalink|address)\s*:\s*"
+                        r"(?P<url>(?:https?://|www\.)\S+)$", re.I)
+#: Words news outlets are named with ("Valley Gazette", "The Korea Herald", "Daily Star").
+_OUTLET_WORD = re.compile(r"\b(?:Gazette|Times|Post|Herald|News|Journal|Tribune|Daily|Press|Chronicle|Observer|"
+                          r"Telegraph|Guardian|Standard|Express|Mirror|Mail|Independent|Courier|Bulletin|Examiner|"
+                          r"Inquirer|Monitor|Register|Dispatch|Gazeta|Zeitung|Agency|Wire|Radio|Television|TV|"
+                          r"Broadcasting|Network|Magazine|Weekly|Review|Sentinel|Leader|Record|Star|Sun)\b")
+_TITLE_LABEL = re.compile(r"^(?:title|headline)\s*:\s*(?=\S)", re.I)
+_SOURCE_FIELD = re.compile(r"^(?i:source|publisher|publication|outlet)\s*:\s*(?P<o>[A-Z][\w&.'’ -]{1,60}?)"
+                           r"(?:\s+and (?:other )?(?:news )?(?:agencies|wires)|,.*)?\s*\.?$")
 _CAPTION = re.compile(r"^(?:photo|image|picture|file photo|video|illustration)(?: by)?\s*[:|(–—-]|"
                       r"\b(?:photograph|photo|picture|image|illustration)s?(?: by)?:\s*[^.]{2,80}$|"
                       r"\((?:AP|AFP|Reuters|Getty|EPA|AP Photo|Xinhua|TASS|Sputnik)\b[^)]{0,60}\)\s*$|"
@@ -355,6 +368,9 @@ def _pattern_role(t: str) -> str | None:
         return "tag"
     if _URL.match(t):
         return "image_url" if _IMAGE.search(t) else "url"
+    m = _URL_FIELD.match(t)
+    if m:
+        return "image_url" if _IMAGE.search(m.group("url")) else "url"
     if _JUNK.match(t) or ("@" in t and _JUNK_AT.search(t)):
         return "scrape_junk"
     is_date, kind = _is_date_line(t)
@@ -688,7 +704,7 @@ _AGENCY_WORDS = {"associated", "press", "reuters", "afp", "staff", "corresponden
 def _person_from_byline(s: str) -> str:
     """The first person of a byline ("RAJAN SHARMA Associated Press" -> "Rajan Sharma",
     "Jane Doe and John Smith" -> "Jane Doe", "Aoife Brennan, Technology Correspondent")."""
-    name = re.split(r"\s*(?:,|;|\band\b|\||–|—| - )\s*", s.strip())[0]
+    name = re.split(r"\s*(?:,|;|\band\b|\||•|·|–|—| - )\s*", s.strip())[0]
     toks = name.split()
     if len(toks) >= 2 and toks[0].isupper() and toks[1].isupper():
         # Upper-case name followed by the agency in title case: keep the upper-case run.
@@ -720,6 +736,7 @@ def _clean_title(t: str, known_outlets: Sequence[str] = (), *, site: str = "") -
     names elsewhere, since headlines use dashes themselves ("Kim – Putin summit").
     """
     t = _repair_string(t).strip()
+    t = t[_label_end(t):]
     m = re.match(r"^(?P<title>.{15,}?)\s+[|]\s+(?P<outlet>[^|]{2,40})$", t)
     if m and len(m.group("outlet").split()) <= 4:
         return m.group("title").strip(), m.group("outlet").strip()
@@ -732,6 +749,12 @@ def _clean_title(t: str, known_outlets: Sequence[str] = (), *, site: str = "") -
         ):
             return m.group("title").strip(), suffix
     return t, ""
+
+
+def _label_end(t: str) -> int:
+    """Where a title line's text starts after a "Title:" or "Headline:" label (0 without one)."""
+    m = _TITLE_LABEL.match(t)
+    return m.end() if m else 0
 
 
 def _site_name(url: str) -> str:
@@ -756,7 +779,8 @@ def _infer_meta(texts: Sequence[str], roles: Sequence[str]) -> dict:
     known = [_outlet_from_publisher(t) for t in pubs if not _is_copyright(t)]
     copyright_ = [_outlet_from_publisher(t) for t in pubs if _is_copyright(t)]
     for t in by_role.get("newsletter", []):
-        m = re.search(r"\bsubscribe to (?:the )?(?P<o>[A-Z][\w&.'’ -]{1,40}?)(?: newsletter)?[.!]?$", t, re.I)
+        # the name opens with a capital ("Subscribe to our newsletter" names no outlet)
+        m = re.search(r"\bsubscribe to (?:the )?(?P<o>(?-i:[A-Z])[\w&.'’ -]{1,40}?)(?: newsletter)?[.!]?$", t, re.I)
         if m:
             known.append(m.group("o").strip())
     known = [k for k in known if k]
@@ -783,7 +807,17 @@ def _infer_meta(texts: Sequence[str], roles: Sequence[str]) -> dict:
                     outlets.append(_strip_edition(tail))
             elif dw == tw and len(d) > len(title) and d.count('"') + d.count("“") > title.count('"'):
                 meta["title"] = d
-    outlets = [o for o in outlets + known + copyright_ if o]
+    # "Source: Mountain Herald" (often a credit at the end) names where the story came from
+    sources = [m.group("o").strip() for t in by_role.get("byline", []) + by_role.get("publisher", [])
+               if (m := _SOURCE_FIELD.match(t))]
+    # "Staff reporter | Valley Gazette", "By Jane Doe • The Daily Star": a byline part named
+    # like a news outlet
+    for t in by_role.get("byline", []):
+        for x in re.split(r"\s[|•·]\s", t)[1:] if re.search(r"\s[|•·]\s", t) else []:
+            x = x.strip(" .")
+            if 1 <= len(x.split()) <= 5 and x[:1].isupper() and _OUTLET_WORD.search(x) and not _JOB.search(x):
+                sources.append(x)
+    outlets = [o for o in outlets + known + copyright_ + sources if o]
     if not outlets:
         # A wire dateline names the agency that wrote the story: "FRANKFURT, March 6 (Reuters) -".
         first_body = next((t for t, r in zip(texts, roles) if r == "body"), "")
@@ -810,7 +844,8 @@ def _infer_meta(texts: Sequence[str], roles: Sequence[str]) -> dict:
     if authors:
         meta["author"] = Counter(authors).most_common(1)[0][0]
     if "url" in by_role:
-        meta["url"] = by_role["url"][0]
+        m = _URL_FIELD.match(by_role["url"][0])
+        meta["url"] = m.group("url") if m else by_role["url"][0]
     dates = by_role.get("date", []) + by_role.get("date_updated", [])
     if dates:
         meta["published_text"] = dates[0]
@@ -892,7 +927,8 @@ def build_article(doc_id: str, path: str, data: bytes | None, *, max_bytes: int 
     # A hard-wrapped paragraph is rejoined with a space, so no sentence break is forced inside it.
     seps = ["" if j == 0 else " " if _continues(texts, nums, kept[j - 1][0]) and kept[j - 1][0] == k - 1 else "\n\n"
             for j, (k, _) in enumerate(kept)]
-    pieces = [(ln.start, ln.end) for _, ln in kept]
+    # a "Title:" label is not part of the title the stages read
+    pieces = [(ln.start + (_label_end(ln.text) if art.roles[k] == "title" else 0), ln.end) for k, ln in kept]
     edits = [e for a, b in pieces for e in repair_edits(raw, a, b)]
     art.view = TextView.build(raw, pieces, edits=edits, seps=seps)
     body_idx = [j for j, (k, _) in enumerate(kept) if art.roles[k] != "title"]

@@ -420,3 +420,50 @@ def test_glued_mark_finds_the_glued_sentence_places(text):
     from kit import corpus as kc
 
     assert [m.end() for m in kc._GLUED_MARK.finditer(text)] == [m.start() for m in kc._GLUED_SENT.finditer(text)]
+
+
+LABELLED = """Title: Health minister resigns after hospital audit
+Date: Monday, 3 March 2025 14:30 GMT
+Author: Priya Natarajan
+URL: https://example-news.test/health/minister-resigns
+
+The health minister, Thomas Berg, resigned on Monday, days after an audit found serious failings at three hospitals.
+
+Berg said in a statement that he took "full responsibility" for the delays, and that he would help the inquiry.
+
+Source: Mountain Herald and news agencies
+Subscribe to our newsletter
+"""
+
+
+def test_labelled_header_fields():
+    # "Key: value" lines name their role by the label; the metadata is what follows it
+    from kit.corpus import build_article
+
+    art = build_article("labelled", "labelled.txt", LABELLED.encode("utf-8"))
+    assert art.roles == ["title", "date", "byline", "url", "body", "body", "byline", "newsletter"]
+    assert art.meta["title"] == "Health minister resigns after hospital audit"
+    assert art.meta["author"] == "Priya Natarajan"
+    assert art.meta["url"] == "https://example-news.test/health/minister-resigns"
+    # "Subscribe to our newsletter" names no outlet; the source line does
+    assert art.meta["outlet"] == "Mountain Herald"
+    # the label is not part of the text the stages read, and offsets still map to the raw file
+    assert art.text.startswith("Health minister resigns after hospital audit\n\nThe health minister")
+    s, e = art.view.span_to_raw(0, len("Health minister"))
+    assert art.raw[s:e] == "Health minister"
+
+
+@pytest.mark.parametrize(("byline", "outlet"), [
+    ("Staff reporter | Valley Gazette", "Valley Gazette"),
+    ("By Jane Doe • The Daily Star", "The Daily Star"),
+    ("By Jane Doe | Political correspondent", ""),
+    ("Written by Jane Roe", ""),
+])
+def test_outlet_named_in_a_byline(byline, outlet):
+    from kit.corpus import build_article
+
+    text = f"Floodwaters recede in Marlow Valley\n{byline}\n\nResidents began returning to their homes on Sunday after the river fell.\n"
+    art = build_article("b", "b.txt", text.encode("utf-8"))
+    assert art.roles[1] == "byline" and art.meta["outlet"] == outlet
+    if byline.startswith(("By", "Written")):
+        assert art.meta["author"] in ("Jane Doe", "Jane Roe")
