@@ -74,7 +74,7 @@ AUTO_PROCESSES_FROM = 200
 #: bounded (about 15 MB of rows; ~115 rows per seed-sized article).
 PIECE_ROWS = 16384
 _LIST_COLUMNS = (("documents", ("problems",)), ("entities", ("aliases",)),
-                 ("events", ("participants", "reported_in", "evidence")))
+                 ("events", ("participants", "reported_in", "evidence", "inferred_participants")))
 #: Rows (of mentions; of all tables after the parse) from which the build hands freed memory
 #: back to the system between steps (:func:`release_memory`): about 1,500 articles' mentions.
 RELEASE_FROM_ROWS = 100_000

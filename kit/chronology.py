@@ -1864,7 +1864,7 @@ def event_candidates_with_names(candidates: pd.DataFrame, mentions: pd.DataFrame
     n = len(cands)
     subj_col = cands["subject_span"] if "subject_span" in cands.columns else pd.Series([None] * n, index=cands.index)
     prot_col = cands["protagonist"] if "protagonist" in cands.columns else pd.Series([False] * n, index=cands.index)
-    names_col, strong_col = [], []
+    names_col, strong_col, inferred_col = [], [], []
     for doc_id, spans, texts, subj, prot in zip(cands["doc_id"], cands["participant_spans"],
                                                  cands["participant_texts"], subj_col, prot_col, strict=False):
         names: list[str] = []
@@ -1880,11 +1880,14 @@ def event_candidates_with_names(candidates: pd.DataFrame, mentions: pd.DataFrame
                 if not any(min(e, me) > max(s, ms) for s, e in spans):
                     spans.insert(0, (ms, me))
                     texts.insert(0, ent)
+        inferred = None
         if prot and main(doc_id) is not None:
             ms, me, ent = main(doc_id)
             spans.append((ms, me))
             texts.append(ent)
-        for (s, e), t in zip(spans, texts, strict=False):
+            inferred = len(spans) - 1
+        from_text: list[str] = []
+        for k, ((s, e), t) in enumerate(zip(spans, texts, strict=False)):
             hits = [(min(e, me) - max(s, ms), ent, lab) for ms, me, ent, lab in mentions_in(doc_id, s, e)]
             name, lab = (max(hits)[1], max(hits)[2]) if hits else (t, "")
             if lab in ("NORP", ""):
@@ -1894,10 +1897,14 @@ def event_candidates_with_names(candidates: pd.DataFrame, mentions: pd.DataFrame
                 strong.append(name)
             if name not in names:
                 names.append(name)
+            if k != inferred:
+                from_text.append(name)
         names_col.append(names)
         strong_col.append(strong)
+        inferred_col.append([x for x in names if x not in from_text])
     cands["participants"] = names_col
     cands["named_participants"] = strong_col  # named outright, not through a nationality ("Russian media")
+    cands["inferred_participants"] = inferred_col  # the article's main entity, named nowhere in the sentence
     return cands
 
 
@@ -1926,8 +1933,11 @@ def merge_events(candidates: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFra
     "in September" and "September 13") and they share a participant, and either share the
     predicate or two participants named outright (not through a nationality). Narrow candidates are placed first, so the event keeps the
     most precise date reported. Extra columns: ``predicate``, ``n_sources``, ``values``
-    (every date value reported), ``reports`` (``doc_id: expression (value)`` per source) and
-    ``n_candidates`` (how many sentences).
+    (every date value reported), ``reports`` (``doc_id: expression (value)`` per source),
+    ``n_candidates`` (how many sentences) and ``inferred_participants``: participants no
+    source sentence names, the article's main entity taken for a happening with no name of its
+    own ("the next meeting", "The case returns to court in mid-June"); filter them out for
+    only what the text says.
     """
     if candidates is None or not len(candidates):
         return _events_frame([])
@@ -1971,12 +1981,14 @@ def merge_events(candidates: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFra
             # names, docs, evidence and values are dicts used as ordered sets: a list's `in` made
             # an event reported by thousands of articles cost the square of that
             best = {"a": r.t_a, "b": r.t_b, "seed": parts, "seed_named": set(r.named_participants), "parts": set(),
-                    "names": {}, "preds": [], "docs": {}, "evidence": {}, "values": {}, "events": [], "reports": [], "n": 0}
+                    "names": {}, "in_text": set(), "preds": [], "docs": {}, "evidence": {}, "values": {}, "events": [],
+                    "reports": [], "n": 0}
             clusters.append(best)
             for p in parts:
                 bisect.insort(by_part.setdefault(p, []), (r.t_a, len(clusters) - 1))
         best["parts"] |= parts
         best["names"].update(dict.fromkeys(r.participants))
+        best["in_text"].update(x for x in r.participants if x not in r.inferred_participants)
         best["preds"].append(r.predicate)
         best["docs"].setdefault(r.doc_id)
         best["evidence"].setdefault(r.evidence)
@@ -1997,12 +2009,14 @@ def merge_events(candidates: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFra
         rows.append({"event": desc, "date_start": cl["a"], "date_end": cl["b"],
                      "participants": list(cl["names"]), "reported_in": sorted(cl["docs"]), "evidence": list(cl["evidence"]),
                      "predicate": pred, "n_sources": len(cl["docs"]), "values": list(cl["values"]),
-                     "reports": list(dict.fromkeys(cl["reports"])), "n_candidates": cl["n"]})
+                     "reports": list(dict.fromkeys(cl["reports"])), "n_candidates": cl["n"],
+                     "inferred_participants": [x for x in cl["names"] if x not in cl["in_text"]]})
     return _events_frame(rows)
 
 
 def _events_frame(rows: list[dict]) -> pd.DataFrame:
-    out = pd.DataFrame(rows, columns=EVENT_COLUMNS[1:] + ["predicate", "n_sources", "values", "reports", "n_candidates"])
+    out = pd.DataFrame(rows, columns=EVENT_COLUMNS[1:] + ["predicate", "n_sources", "values", "reports", "n_candidates",
+                                                          "inferred_participants"])
     out.insert(0, "event_id", [f"V{i:04d}" for i in range(len(out))])
     for c in ("date_start", "date_end"):
         out[c] = out[c].astype(DATE_DTYPE)

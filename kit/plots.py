@@ -438,7 +438,8 @@ def _chr_list(v) -> list:
 
 def event_timeline(events: pd.DataFrame, *, max_events: int = 60, min_sources: int = 1) -> go.Figure:
     """The events as bars over their date ranges (one row each, earliest at the top), coloured by
-    how many articles report them; hover shows participants, sources and every date reported."""
+    how many articles report them; hover shows participants (those no sentence names marked
+    "inferred"), sources and every date reported."""
     ev = events.copy() if events is not None else pd.DataFrame()
     if ev.empty or "date_start" not in ev.columns:
         return go.Figure().update_layout(title="No dated events found")
@@ -451,7 +452,10 @@ def event_timeline(events: pd.DataFrame, *, max_events: int = 60, min_sources: i
     # A one-day event still needs a visible bar: the range is inclusive, so end + 1 day.
     ev["end"] = pd.to_datetime(ev["date_end"]).fillna(ev["start"]) + pd.Timedelta(days=1)
     ev["label"] = [f"{_chr_short(e, 48)} ({pd.Timestamp(a).date()})" for e, a in zip(ev["event"], ev["start"], strict=False)]
-    ev["participants_"] = ev["participants"].map(lambda v: ", ".join(_chr_list(v)[:8]))
+    # a participant no sentence names (the article's main entity) is marked as inferred
+    inferred = ev["inferred_participants"] if "inferred_participants" in ev.columns else [None] * len(ev)
+    ev["participants_"] = [", ".join(f"{p} (inferred)" if p in set(_chr_list(i)) else p for p in _chr_list(v)[:8])
+                           for v, i in zip(ev["participants"], inferred, strict=False)]
     ev["sources"] = ev["reported_in"].map(lambda v: ", ".join(_chr_list(v)))
     ev["dates reported"] = (ev["values"] if "values" in ev.columns else ev["date_start"]).map(
         lambda v: ", ".join(map(str, _chr_list(v))) if not isinstance(v, pd.Timestamp) else str(v.date()))

@@ -598,3 +598,13 @@ def test_pattern_shortcuts_find_what_a_full_scan_finds(parts):
             assert full == [], name
         if ch._OPENINGS[i] is not None:
             assert [m.span() for m in ch._finditer(rx, text, starts[i])] == full, name
+
+
+def test_inferred_participants_are_the_ones_no_sentence_names(seeds_tables):
+    # "the meeting" names no one: the article's main entity takes part, and says so
+    ev = seeds_tables.events
+    assert all(set(i) <= set(p) for i, p in zip(ev["inferred_participants"], ev["participants"]))
+    bare = ev[ev["event"] == "meeting"].iloc[0]
+    assert list(bare["participants"]) == ["Sergey Lavrov"] and list(bare["inferred_participants"]) == ["Sergey Lavrov"]
+    wreaths = ev[ev["event"].str.startswith("Lavrov laid wreaths")].iloc[0]
+    assert list(wreaths["inferred_participants"]) == []
