@@ -46,7 +46,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kit import docview
 from kit.corpus import Article
-from kit.entities import MentionIndex
+from kit.entities import MentionIndex, name_key
 from kit.offsets import span_mask
 
 __all__ = ["QUOTE_COLUMNS", "REPORTING_VERBS", "Mark", "find_marks", "pair_marks", "doc_quotes", "quote_rows",
@@ -1394,6 +1394,24 @@ def resolve(quotes: pd.DataFrame, mentions: pd.DataFrame, entities: pd.DataFrame
                         "role" if kind == "role" else str(own)))
         return out
 
+    persons_of: dict[str, list[str]] = {}
+
+    def _person_named(doc_id: str, text: str) -> str | None:
+        """The article's only PERSON entity whose first or last words are ``text``."""
+        if index is None:
+            return None
+        if doc_id not in persons_of:
+            ents, labs = index.cols["entity"], index.cols.get("label")
+            persons_of[doc_id] = list(dict.fromkeys(
+                str(ents[j]) for j in index.rows(doc_id)
+                if str(ent_label.get(ents[j], labs[j] if labs is not None else "")) == "PERSON"))
+        key = name_key(text)
+        if not key:
+            return None
+        hits = [p for p in persons_of[doc_id] if len(name_key(p)) > len(key)
+                and (name_key(p)[:len(key)] == key or name_key(p)[-len(key):] == key)]
+        return hits[0] if len(hits) == 1 else None
+
     names = []
     for r in q.itertuples(index=False):
         name = ""
@@ -1424,7 +1442,9 @@ def resolve(quotes: pd.DataFrame, mentions: pd.DataFrame, entities: pd.DataFrame
             # A proper name the NER did not tag ("Koh explained"): the text names the speaker.
             st = str(getattr(r, "speaker_core_text", "") or r.speaker_text).strip()
             if st and all(w[:1].isupper() for w in st.split()) and st.split()[0].lower() not in _EXPLETIVE:
-                name = st
+                # "Lopez told reporters", the NER having missed "Lopez": the one person of the
+                # article whose name starts or ends with it, as the entities stage links a surname
+                name = _person_named(r.doc_id, st) or st
         names.append(name)
     q["speaker"] = names
     return q[cols].reset_index(drop=True)

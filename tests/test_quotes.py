@@ -357,6 +357,28 @@ def test_resolve_by_head_overlap_antecedent_and_unknown() -> None:
     assert list(out.columns[:len(QUOTE_COLUMNS)]) == QUOTE_COLUMNS
 
 
+@pytest.mark.parametrize(("speaker", "named"), [
+    ("Lopez", "Maria Lopez"),   # a surname the NER missed: the article's one person of that name
+    ("Maria", "Maria Lopez"),   # a given name, likewise
+    ("Kim", "Kim"),             # two people it could be: the text itself, as before
+    ("Ortega", "Ortega"),       # no such person in the article
+])
+def test_name_the_ner_missed_is_the_articles_person(speaker: str, named: str) -> None:
+    q = pd.DataFrame([dict(doc_id="d", quote_id="d:q0", kind="indirect", quote="x", start_char=0, end_char=1,
+                           speaker="", speaker_text=speaker, speaker_start=300, speaker_end=300 + len(speaker),
+                           cue="told", speaker_kind="name", speaker_head_start=300,
+                           speaker_head_end=300 + len(speaker), speaker_candidates=[])])
+    mentions = pd.DataFrame([
+        dict(doc_id="d", start_char=10, end_char=21, text="Maria Lopez", label="PERSON", entity="Maria Lopez"),
+        dict(doc_id="d", start_char=40, end_char=51, text="Kim Jong Un", label="PERSON", entity="Kim Jong Un"),
+        dict(doc_id="d", start_char=60, end_char=71, text="Kim Yo Jong", label="PERSON", entity="Kim Yo Jong"),
+        dict(doc_id="other", start_char=0, end_char=12, text="Luis Ortega", label="PERSON", entity="Luis Ortega"),
+    ])
+    ents = pd.DataFrame({"entity": ["Maria Lopez", "Kim Jong Un", "Kim Yo Jong", "Luis Ortega"],
+                         "label": ["PERSON"] * 4})
+    assert resolve(q, mentions, ents)["speaker"].tolist() == [named]
+
+
 def test_resolve_empty() -> None:
     assert list(resolve(pd.DataFrame(), pd.DataFrame(), pd.DataFrame()).columns[:len(QUOTE_COLUMNS)]) == QUOTE_COLUMNS
 
