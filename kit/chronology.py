@@ -1417,7 +1417,27 @@ def find_timexes(
                      "value": res.value, "date_start": res.start, "date_end": res.end, "anchor": res.anchor,
                      "type": res.kind, "granularity": res.granularity, "mod": res.mod, "tense": tense,
                      "source": c.source, "base": res.base, "base_span": base_span})
+    _appositions(rows, text)
     return rows
+
+
+_APPOSITION_GAP = re.compile(r"[\s,]*(?:\(\s*)?(?:on|in)?\s*")
+
+
+def _appositions(rows: list[dict], text: str) -> None:
+    """A date counted from an earlier one and named outright beside it ("A day earlier, on 2
+    March, ...") is the date it is named as: the count can start from the wrong date (the last
+    one the text gave), the date beside it cannot."""
+    for a, b in zip(rows, rows[1:]):
+        if a["anchor"] != "previous" or b["anchor"] == "previous" or b["date_start"] is None:
+            continue
+        if a["type"] not in _DATE_KINDS or b["type"] not in _DATE_KINDS or b["start"] < a["end"]:
+            continue
+        gap = text[a["end"]:b["start"]]
+        if _APPOSITION_GAP.fullmatch(gap) and ("," in gap or "(" in gap):
+            for k in ("value", "date_start", "date_end", "granularity"):
+                a[k] = b[k]
+            a["anchor"], a["base"], a["base_span"] = "apposition", b["date_start"], (b["start"], b["end"])
 
 
 _QUOTE_MARKS = re.compile('[\u201c\u201d"\n]')
@@ -1514,15 +1534,17 @@ def timex_rows(doc: Doc, art: Article, *, published: pd.Timestamp | None, **opti
 
 def _anchor_label(row: dict, published, art: Article) -> str:
     """``published 2023-10-19`` / ``previous 1784-1803 (2023-10-19)`` (raw span of the date it
-    was counted from) / ``absolute`` / ``""`` (unresolved)."""
+    was counted from) / ``apposition 812-822 (2025-03-02)`` (of the date named beside it) /
+    ``absolute`` / ``""`` (unresolved)."""
     basis = row["anchor"]
     if basis == "published":
         return f"published {_as_date(published)}"
-    if basis == "previous":
+    if basis in ("previous", "apposition"):
+        # "apposition": the date named beside it ("A day earlier, on 2 March")
         if row.get("base_span") is not None:
             rs, re_ = art.view.span_to_raw(*row["base_span"])
-            return f"previous {rs}-{re_} ({row['base']})"
-        return f"previous ({row['base']})"
+            return f"{basis} {rs}-{re_} ({row['base']})"
+        return f"{basis} ({row['base']})"
     return basis
 
 

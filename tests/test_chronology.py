@@ -608,3 +608,18 @@ def test_inferred_participants_are_the_ones_no_sentence_names(seeds_tables):
     assert list(bare["participants"]) == ["Sergey Lavrov"] and list(bare["inferred_participants"]) == ["Sergey Lavrov"]
     wreaths = ev[ev["event"].str.startswith("Lavrov laid wreaths")].iloc[0]
     assert list(wreaths["inferred_participants"]) == []
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    # counted from Thursday it would be 5 March; the date beside it says 2 March
+    ("The talks collapsed on Thursday. A day earlier, on 2 March, the ministry had warned of it.", "2025-03-02"),
+    ("The talks collapsed on Thursday. Two days earlier (on 2 March) the ministry had warned of it.", "2025-03-02"),
+    ("The talks collapsed on Thursday. A day earlier the ministry had warned of it on 2 March.", "2025-03-05"),
+])
+def test_a_counted_date_named_beside_it_is_that_date(text, want):
+    from kit.nlp import load_pipeline
+
+    rows = find_timexes(load_pipeline()(text), published=pd.Timestamp("2025-03-07", tz="UTC"))
+    counted = next(r for r in rows if "earlier" in r["text"])
+    assert counted["value"] == want
+    assert counted["anchor"] == ("apposition" if want == "2025-03-02" else "previous")
