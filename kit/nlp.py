@@ -35,6 +35,34 @@ def paragraph_breaks(doc: Doc) -> Doc:
     return doc
 
 
+_CLOSERS = frozenset({'"', "\u201d", "\u2019", "'", ")", "]"})
+_OPENERS = frozenset({'"', "\u201c", "\u2018", "(", "["})
+_FINAL = frozenset({".", "!", "?", "\u2026"})
+_DASHES = frozenset({"\u2014", "\u2013", "--", "-"})
+
+
+@Language.component("kit_sentence_guards")
+def sentence_guards(doc: Doc) -> Doc:
+    """Tell the parser where a sentence cannot start, which it otherwise gets wrong on news
+    text: at a closing quote glued to a full stop (``contract."`` left a sentence ``"``), at a
+    dash (a dateline "MARLOW — Residents ..." became "MARLOW", "—" and the rest), right after
+    an opening quote, and at a lower-case word that follows no sentence-ending mark on the same
+    line (a lower-case headline split in two). A blank line still starts a sentence."""
+    for tok in doc[1:]:
+        if tok.is_sent_start or tok.is_space:
+            continue  # set by the paragraph rule
+        prev = doc[tok.i - 1]
+        if prev.is_space:
+            continue
+        glued = not prev.whitespace_
+        if (tok.text in _CLOSERS and glued and prev.text in _FINAL
+                or tok.text in _DASHES
+                or prev.text in _OPENERS and glued and (prev.i == 0 or doc[prev.i - 1].is_space or doc[prev.i - 1].whitespace_)
+                or tok.text[:1].islower() and prev.text not in _FINAL | _CLOSERS | {":", ";"}):
+            tok.is_sent_start = False
+    return doc
+
+
 class ModelNotFound(RuntimeError):
     """The named spaCy pipeline is not installed (the kit never downloads one)."""
 
@@ -56,6 +84,7 @@ def load_pipeline(name: str = DEFAULT_MODEL) -> Language:
         ) from exc
     if "parser" in nlp.pipe_names and "kit_paragraph_breaks" not in nlp.pipe_names:
         nlp.add_pipe("kit_paragraph_breaks", before="parser")
+        nlp.add_pipe("kit_sentence_guards", before="parser")
     return nlp
 
 

@@ -467,3 +467,20 @@ def test_outlet_named_in_a_byline(byline, outlet):
     assert art.roles[1] == "byline" and art.meta["outlet"] == outlet
     if byline.startswith(("By", "Written")):
         assert art.meta["author"] in ("Jane Doe", "Jane Roe")
+
+
+@pytest.mark.parametrize(("text", "sentences"), [
+    # a closing quote glued to the full stop stays with its sentence
+    ('"Our members have waited three years for a fair contract." The port said no.',
+     ['"Our members have waited three years for a fair contract."', "The port said no."]),
+    # a dash never opens a sentence: "MARLOW", "—", "Residents ..." was three
+    ("MARLOW — Residents began returning to their homes on Sunday after the river peaked.",
+     ["MARLOW — Residents began returning to their homes on Sunday after the river peaked."]),
+    # a lower-case headline is one sentence; a blank line still ends one
+    ("café owners in São Paulo protest new tax\n\nOwners marched on Monday.",
+     ["café owners in São Paulo protest new tax", "Owners marched on Monday."]),
+])
+def test_sentence_guards(text, sentences):
+    from kit.nlp import load_pipeline
+
+    assert [s.text.strip() for s in load_pipeline()(text).sents] == sentences
