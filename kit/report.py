@@ -148,7 +148,8 @@ def kernel_options() -> dict:
     return {"config": Config({"KernelManager": {"transport_encryption": "auto"}})}
 
 
-def _execute(path: Path, executed: Path, *, corpus: Path, tables: Path, timeout: int, kernel: str):
+def _execute(path: Path, executed: Path, *, corpus: Path, tables: Path, timeout: int, kernel: str,
+             options: dict | None = None):
     """Run one notebook with papermill; return the executed notebook and an error message ('' when fine)."""
     import nbformat
     import papermill as pm
@@ -156,7 +157,7 @@ def _execute(path: Path, executed: Path, *, corpus: Path, tables: Path, timeout:
     error = ""
     try:
         pm.execute_notebook(
-            str(path), str(executed), parameters={"corpus": str(corpus), "out": str(tables)},
+            str(path), str(executed), parameters={"corpus": str(corpus), "out": str(tables), "options": options or {}},
             kernel_name=kernel, language="python", cwd=str(path.parent), progress_bar=False,
             log_output=False, execution_timeout=timeout, request_save_on_cell_execute=False,
             **kernel_options(),
@@ -226,6 +227,7 @@ def report(
     timeout: int = 600,
     kernel: str = "python3",
     progress: bool = True,
+    build_options: dict | None = None,
 ) -> Report:
     """Execute the curated notebooks on ``corpus`` and write ``out/index.html`` plus one page each.
 
@@ -234,6 +236,9 @@ def report(
     explicitly (default: every ``NN_*.ipynb`` in ``notebooks_dir``, else in the checkout's
     ``notebooks/``, else in the copy an installed wheel carries; see ``find_notebooks``).
     A notebook that fails still gets its page (showing the error) and is marked in the index.
+    ``build_options`` are keyword options of :func:`kit.build` (``aliases``, ``capitals``,
+    ``model``, ``n_process``), used for the build and handed to every notebook (its
+    ``options`` parameter), so the notebooks read the tables built with them.
     """
     import kit
 
@@ -253,13 +258,16 @@ def report(
             print(msg, file=sys.stderr, flush=True)
 
     say(f"building tables for {corpus} -> {tables_dir}")
-    built = kit.build(corpus, tables_dir, progress=progress)
+    options = dict(build_options or {})
+    if options.get("aliases"):  # the notebooks run in their own folder
+        options["aliases"] = str(Path(options["aliases"]).resolve())
+    built = kit.build(corpus, tables_dir, progress=progress, **options)
     rep = Report(out=out, index=out / "index.html", tables=tables_dir)
     for k, path in enumerate(paths, start=1):
         t0 = time.perf_counter()
         say(f"[{k}/{len(paths)}] running {path.name} ...")
         nb, error = _execute(path, executed_dir / path.name, corpus=corpus, tables=tables_dir, timeout=timeout,
-                             kernel=kernel)
+                             kernel=kernel, options={k: v for k, v in options.items() if k != "n_process"})
         title, summary = _blurb(nb)
         page = Page(notebook=path, html=out / f"{path.stem}.html", title=title or path.stem, summary=summary,
                     ok=not error, error=error)
@@ -275,7 +283,10 @@ def report(
 
 def main_cli(args: argparse.Namespace) -> int:
     """``kit report``: 0 when every notebook ran, 1 when one failed (its page shows the error)."""
-    rep = report(args.corpus, args.out)
+    options = {"model": args.model, "aliases": str(Path(args.aliases).resolve()) if args.aliases else None,
+               "capitals": args.capitals_as_countries, "n_process": args.processes}
+    rep = report(args.corpus, args.out, progress=not args.quiet,
+                 build_options={k: v for k, v in options.items() if v not in (None, False)})
     failed = [p for p in rep.pages if not p.ok]
     print(f"{rep.index} ({len(rep.pages)} notebook pages{', ' + str(len(failed)) + ' failed' if failed else ''})")
     for p in failed:

@@ -217,6 +217,24 @@ def test_cli_report_exit_0_and_prints_index(monkeypatch, tmp_path, capsys):
     assert executed.cells[-1].outputs[0]["data"]["text/plain"] == "5"  # 4 files + the manifest's ghost row
 
 
+def test_cli_report_build_options_reach_the_notebooks(monkeypatch, tmp_path, capsys):
+    """`kit report --aliases FILE`: the tables are built with it, and each notebook's own
+    `kit.build(corpus, out, **options)` finds that build instead of making one without it."""
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# Tiny\n\nOne line."),
+        nbformat.v4.new_code_cell('corpus = "x"\nout = None\noptions = {}', metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("import kit\nt = kit.build(corpus, out, **options)\n"
+                                  "(t.from_cache, sorted(set(t.entities.entity) & {'Sergei Lavrov', 'Sergey Lavrov'}))"),
+    ])
+    nbformat.write(nb, tmp_path / "00_tiny.ipynb")
+    aliases = tmp_path / "aliases.csv"
+    aliases.write_text("action,name,target\nrename,Sergey Lavrov,Sergei Lavrov\n", encoding="utf-8")
+    monkeypatch.setattr("kit.report.NOTEBOOKS_DIR", Path(tmp_path))
+    assert main(["report", str(CORPORA["seeds"]), "--out", str(tmp_path / "rep"), "--aliases", str(aliases), "-q"]) == 0
+    executed = nbformat.read(tmp_path / "rep" / "executed" / "00_tiny.ipynb", as_version=4)
+    assert executed.cells[-1].outputs[0]["data"]["text/plain"] == "(True, ['Sergei Lavrov'])"
+
+
 # --------------------------------------------------------------------------- static pictures
 
 
