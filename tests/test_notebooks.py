@@ -47,6 +47,10 @@ def test_committed_clean_with_parameters_cell(name):
     assert "parameters" in first.metadata.get("tags", [])
     assert "corpus =" in first.source and "out =" in first.source
     assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("#")
+    # papermill reads every parameter (a line it cannot parse makes it warn on each report)
+    from papermill.translators import PythonTranslator
+
+    assert [p.name for p in PythonTranslator.inspect(first)] == ["corpus", "out", "options"]
 
 
 @pytest.mark.parametrize(("corpus", "name"), CASES)
