@@ -1628,6 +1628,12 @@ def _describe(pred: Token, skip: set[int]) -> str:
                 continue
             add(c, 6)
         elif c.dep_ == "ccomp":  # "the US said deliveries were under way"
+            doc = pred.doc
+            left = c.left_edge
+            if left.is_quote or left.i and doc[left.i - 1].is_quote:
+                # a quotation: '"The worst is behind us," the governor said' is the saying; a
+                # few words cut from the quote ("The worst is") would misquote it
+                continue
             keep.add(c.i)
             for cc in c.children:
                 if cc.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "neg", "acomp", "dobj") and cc.i not in skip:

@@ -623,3 +623,18 @@ def test_a_counted_date_named_beside_it_is_that_date(text, want):
     counted = next(r for r in rows if "earlier" in r["text"])
     assert counted["value"] == want
     assert counted["anchor"] == ("apposition" if want == "2025-03-02" else "previous")
+
+
+def test_event_from_a_quotation_is_the_saying_not_words_of_the_quote(tmp_path):
+    import kit
+
+    src = tmp_path / "c"
+    src.mkdir()
+    (src / "flood.txt").write_text(
+        "Floodwaters recede in Marlow Valley\n\n"
+        '"The worst is behind us, but the cleanup will take months," Governor Elena Petrova said at a '
+        "briefing yesterday.\n\nThe National Weather Service said on Friday that the levee would hold.\n", encoding="utf-8")
+    (src / "manifest.csv").write_text("doc_id,published\nflood,2025-03-03\n", encoding="utf-8")
+    events = set(kit.build(src, tmp_path / "out").events["event"])
+    assert "Governor Elena Petrova said at a briefing" in events  # not "The worst is ... said"
+    assert any(e.startswith("The National Weather Service said") and "levee" in e for e in events)  # reported speech keeps its clause
