@@ -1422,22 +1422,57 @@ def find_timexes(
 
 
 _APPOSITION_GAP = re.compile(r"[\s,]*(?:\(\s*)?(?:on|in)?\s*")
+_LIST_GAP = re.compile(r"[\s,]*(?:and|or|&)?[\s,]*(?:on|in)?\s*")
+_WEEKDAY_NAME = re.compile(rf"\b{_WD}")
 
 
 def _appositions(rows: list[dict], text: str) -> None:
-    """A date counted from an earlier one and named outright beside it ("A day earlier, on 2
-    March, ...") is the date it is named as: the count can start from the wrong date (the last
-    one the text gave), the date beside it cannot."""
-    for a, b in zip(rows, rows[1:]):
+    """A day counted from an earlier date and named outright beside it ("A day earlier, on 2
+    March, ..." / "Two days later (on Monday)") is the day it is named as: the count starts
+    from the last date the text gave, which need not be the one it counts from.
+
+    The named day must be a day (not a season or a year) and stand alone (not the first of a
+    list: "The next day, on Monday and Tuesday"). A year it names wins; without one, it is
+    placed next to the counted day (the same month and day in the nearest year, the same
+    weekday within three days), not against the publication date, which a story about another
+    year would get wrong, and the named date itself is placed there too; more than a month from
+    the counted day, it is not the same day."""
+    for i, (a, b) in enumerate(zip(rows, rows[1:])):
         if a["anchor"] != "previous" or b["anchor"] == "previous" or b["date_start"] is None:
+            continue
+        if a["granularity"] != "day" or b["granularity"] != "day" or a["date_start"] is None:
             continue
         if a["type"] not in _DATE_KINDS or b["type"] not in _DATE_KINDS or b["start"] < a["end"]:
             continue
         gap = text[a["end"]:b["start"]]
-        if _APPOSITION_GAP.fullmatch(gap) and ("," in gap or "(" in gap):
-            for k in ("value", "date_start", "date_end", "granularity"):
-                a[k] = b[k]
-            a["anchor"], a["base"], a["base_span"] = "apposition", b["date_start"], (b["start"], b["end"])
+        if not (_APPOSITION_GAP.fullmatch(gap) and ("," in gap or "(" in gap)):
+            continue
+        c = rows[i + 2] if i + 2 < len(rows) else None
+        tail = text[b["end"]:c["start"]] if c is not None and c["start"] >= b["end"] else None
+        if tail is not None and _LIST_GAP.fullmatch(tail) and re.search(r",|\band\b|\bor\b|&", tail):
+            continue
+        counted, named = a["date_start"], b["date_start"]
+        if b["anchor"] != "absolute":
+            if _WEEKDAY_NAME.search(b["text"]) and not re.search(r"\d", b["text"]):
+                named = counted + timedelta(days=(named.weekday() - counted.weekday() + 3) % 7 - 3)
+            else:
+                near = []
+                for y in (counted.year - 1, counted.year, counted.year + 1):
+                    try:
+                        near.append(named.replace(year=y))
+                    except ValueError:  # 29 February
+                        continue
+                if not near:
+                    continue
+                named = min(near, key=lambda d: abs((d - counted).days))
+        if abs((named - counted).days) > 31:
+            continue
+        a["value"], a["date_start"], a["date_end"] = named.isoformat(), named, named
+        a["anchor"], a["base"], a["base_span"] = "apposition", named, (b["start"], b["end"])
+        if b["anchor"] != "absolute" and named != b["date_start"]:
+            # the day it names is the counted one's: placed by it, not by the publication date
+            b["value"], b["date_start"], b["date_end"] = named.isoformat(), named, named
+            b["anchor"], b["base"], b["base_span"] = "apposition", counted, (a["start"], a["end"])
 
 
 _QUOTE_MARKS = re.compile('[\u201c\u201d"\n]')

@@ -610,19 +610,33 @@ def test_inferred_participants_are_the_ones_no_sentence_names(seeds_tables):
     assert list(wreaths["inferred_participants"]) == []
 
 
-@pytest.mark.parametrize(("text", "want"), [
+@pytest.mark.parametrize(("text", "want", "anchor"), [
     # counted from Thursday it would be 5 March; the date beside it says 2 March
-    ("The talks collapsed on Thursday. A day earlier, on 2 March, the ministry had warned of it.", "2025-03-02"),
-    ("The talks collapsed on Thursday. Two days earlier (on 2 March) the ministry had warned of it.", "2025-03-02"),
-    ("The talks collapsed on Thursday. A day earlier the ministry had warned of it on 2 March.", "2025-03-05"),
+    ("The talks collapsed on Thursday. A day earlier, on 2 March, the ministry had warned of it.", "2025-03-02",
+     "apposition"),
+    ("The talks collapsed on Thursday. Two days earlier (on 2 March) the ministry had warned of it.", "2025-03-02",
+     "apposition"),
+    ("The talks collapsed on Thursday. A day earlier the ministry had warned of it on 2 March.", "2025-03-05",
+     "previous"),
+    # a story about another year: the named day goes next to the counted one, not to 2025
+    ("The minister resigned on 3 March 2021. A day earlier, on 2 March, he had met the president.", "2021-03-02",
+     "apposition"),
+    ("The fire broke out on Saturday 12 June 2021. Two days later, on Monday, crews found the cause.", "2021-06-14",
+     "apposition"),
+    # the first of a list is not an apposition; nor is a season
+    ("The fire broke out on 12 June 2021. The next day, on Monday and on Tuesday, crews fought it.", "2021-06-13",
+     "previous"),
+    ("The strike began on 3 February. Two weeks later, in the spring, workers returned.", "2025-02-17", "previous"),
 ])
-def test_a_counted_date_named_beside_it_is_that_date(text, want):
+def test_a_counted_date_named_beside_it_is_that_date(text, want, anchor):
     from kit.nlp import load_pipeline
 
     rows = find_timexes(load_pipeline()(text), published=pd.Timestamp("2025-03-07", tz="UTC"))
-    counted = next(r for r in rows if "earlier" in r["text"])
-    assert counted["value"] == want
-    assert counted["anchor"] == ("apposition" if want == "2025-03-02" else "previous")
+    counted = next(r for r in rows if re.search(r"earlier|later|next day", r["text"]))
+    assert (counted["value"], counted["anchor"]) == (want, anchor)
+    if anchor == "apposition":  # the day named beside it is placed the same
+        named = rows[rows.index(counted) + 1]
+        assert named["value"] == want
 
 
 def test_event_from_a_quotation_is_the_saying_not_words_of_the_quote(tmp_path):
