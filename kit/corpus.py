@@ -211,14 +211,14 @@ _BYLINE = re.compile(r"^(?:[Bb]y:?|[Ww]ritten [Bb]y:?|(?:[Aa]uthors?|AUTHORS?|[B
 #: the role, and the metadata is what follows it.
 _URL_FIELD = re.compile(r"^(?:url|link|web ?link|source url|canonical(?: url)?|permalink|address)\s*:\s*"
                         r"(?P<url>(?:https?://|www\.)\S+)$", re.I)
-#: Words news outlets are named with ("Valley Gazette", "The Korea Herald", "Daily Star").
-_OUTLET_WORD = re.compile(r"\b(?:Gazette|Times|Post|Herald|News|Journal|Tribune|Daily|Press|Chronicle|Observer|"
+#: The last word of many news outlets' names ("Valley Gazette", "The Korea Herald", "Daily Star").
+_OUTLET_WORD = re.compile(r"\b(?:Gazette|Times|Post|Herald|News|Journal|Tribune|Press|Chronicle|Observer|"
                           r"Telegraph|Guardian|Standard|Express|Mirror|Mail|Independent|Courier|Bulletin|Examiner|"
-                          r"Inquirer|Monitor|Register|Dispatch|Gazeta|Zeitung|Agency|Wire|Radio|Television|TV|"
-                          r"Broadcasting|Network|Magazine|Weekly|Review|Sentinel|Leader|Record|Star|Sun)\b")
+                          r"Inquirer|Monitor|Register|Dispatch|Gazeta|Zeitung|Agency|Radio|Television|TV|"
+                          r"Broadcasting|Network|Magazine|Weekly|Sentinel|Star|Sun)$")
 _TITLE_LABEL = re.compile(r"^(?:title|headline)\s*:\s*(?=\S)", re.I)
 _SOURCE_FIELD = re.compile(r"^(?i:source|publisher|publication|outlet)\s*:\s*(?P<o>[A-Z][\w&.'’ -]{1,60}?)"
-                           r"(?:\s+and (?:other )?(?:news )?(?:agencies|wires)|,.*)?\s*\.?$")
+                           r"(?P<agencies>\s+and (?:other )?(?:news )?(?:agencies|wires))?\s*$")
 _CAPTION = re.compile(r"^(?:photo|image|picture|file photo|video|illustration)(?: by)?\s*[:|(–—-]|"
                       r"\b(?:photograph|photo|picture|image|illustration)s?(?: by)?:\s*[^.]{2,80}$|"
                       r"\((?:AP|AFP|Reuters|Getty|EPA|AP Photo|Xinhua|TASS|Sputnik)\b[^)]{0,60}\)\s*$|"
@@ -392,7 +392,8 @@ def _pattern_role(t: str) -> str | None:
         return "related_link"
     if n <= 15 and _FURNITURE.match(low):
         return "scrape_junk"
-    if n <= 12 and _BYLINE.match(t):
+    if n <= 12 and _BYLINE.match(t) and not (n > 5 and _TERMINAL.search(t)):
+        # "Written by Sally Rooney, the novel sold a million copies." is a sentence
         return "byline"
     if n <= 25 and _CREDIT.search(t) and (n <= 8 or not _CREDIT.search(t).group(0).lower().startswith("source")):
         return "byline"
@@ -480,7 +481,7 @@ def classify_lines(texts: Sequence[str], *, numbers: Sequence[int] | None = None
 
     # Duplicated titles anywhere (og:title dumps, "Title | Outlet" repeats).
     if title_i is not None:
-        tw = _norm_words(texts[title_i])
+        tw = _norm_words(texts[title_i][_label_end(texts[title_i]):])  # without a "Title:" label
         for i in range(n):
             if i == title_i or roles[i] not in (None, "heading"):
                 continue
@@ -722,6 +723,14 @@ def _person_from_byline(s: str) -> str:
     return " ".join(kept)
 
 
+def _title_case(s: str) -> bool:
+    """Every word capitalised, short joining words aside ("The Korea Herald", "Office for
+    National Statistics"), at most six words: a name, not a sentence."""
+    words = s.split()
+    return 0 < len(words) <= 6 and all(w[:1].isupper() or w.lower() in ("and", "of", "for", "the", "&", "de")
+                                        for w in words)
+
+
 def _strip_edition(s: str) -> str:
     words = s.split()
     while len(words) > 1 and words[-1].lower() in _LANGUAGE_WORDS:
@@ -781,7 +790,9 @@ def _infer_meta(texts: Sequence[str], roles: Sequence[str]) -> dict:
     for t in by_role.get("newsletter", []):
         # the name opens with a capital ("Subscribe to our newsletter" names no outlet)
         m = re.search(r"\bsubscribe to (?:the )?(?P<o>(?-i:[A-Z])[\w&.'’ -]{1,40}?)(?: newsletter)?[.!]?$", t, re.I)
-        if m:
+        # a name, not "Our", "Our Daily" or "This" ("Subscribe To Our Newsletter")
+        if m and m.group("o").split()[0].lower() not in ("our", "my", "your", "this", "their", "a", "daily",
+                                                          "weekly", "free", "newsletter", "news"):
             known.append(m.group("o").strip())
     known = [k for k in known if k]
     site = _site_name(by_role.get("url", [""])[0]) if "url" in by_role else ""
@@ -808,22 +819,27 @@ def _infer_meta(texts: Sequence[str], roles: Sequence[str]) -> dict:
             elif dw == tw and len(d) > len(title) and d.count('"') + d.count("“") > title.count('"'):
                 meta["title"] = d
     # "Source: Mountain Herald" (often a credit at the end) names where the story came from
-    sources = [m.group("o").strip() for t in by_role.get("byline", []) + by_role.get("publisher", [])
-               if (m := _SOURCE_FIELD.match(t))]
-    # "Staff reporter | Valley Gazette", "By Jane Doe • The Daily Star": a byline part named
-    # like a news outlet
-    for t in by_role.get("byline", []):
-        for x in re.split(r"\s[|•·]\s", t)[1:] if re.search(r"\s[|•·]\s", t) else []:
-            x = x.strip(" .")
-            if 1 <= len(x.split()) <= 5 and x[:1].isupper() and _OUTLET_WORD.search(x) and not _JOB.search(x):
-                sources.append(x)
-    outlets = [o for o in outlets + known + copyright_ + sources if o]
+    outlets = [o for o in outlets + known + copyright_ if o]
     if not outlets:
         # A wire dateline names the agency that wrote the story: "FRANKFURT, March 6 (Reuters) -".
         first_body = next((t for t, r in zip(texts, roles) if r == "body"), "")
         m = _DATELINE.match(html.unescape(first_body))
         if m:
             outlets.append(m.group("agency"))
+    if not outlets:
+        # Last, a credit: "Source: Al Jazeera and news agencies", "Source: Mountain Herald" (a
+        # name in capitals, named like an outlet or beside "news agencies": "Source: Office for
+        # National Statistics" under a chart is not one), or a byline part named like an outlet
+        # ("Staff reporter | Valley Gazette", "By Jane Doe • The Daily Star").
+        for t in by_role.get("byline", []) + by_role.get("publisher", []):
+            m = _SOURCE_FIELD.match(t)
+            if m and _title_case(m.group("o")) and (m.group("agencies") or _OUTLET_WORD.search(m.group("o").strip())):
+                outlets.append(m.group("o").strip())
+        for t in by_role.get("byline", []):
+            for x in re.split(r"\s[|•·]\s", t)[1:] if re.search(r"\s[|•·]\s", t) else []:
+                x = x.strip(" .")
+                if 2 <= len(x.split()) <= 5 and _title_case(x) and _OUTLET_WORD.search(x) and not _JOB.search(x):
+                    outlets.append(x)
     if outlets:
         meta["outlet"] = outlets[0]
     authors = [t for t in by_role.get("author", [])]

@@ -453,6 +453,32 @@ def test_labelled_header_fields():
     assert art.raw[s:e] == "Health minister"
 
 
+@pytest.mark.parametrize(("lines", "roles", "outlet", "author"), [
+    # a wire dateline names the agency: a credit under a chart does not outrank it
+    (["MARLOW, March 6 (Reuters) - Residents began returning home on Sunday, officials said.",
+      "Source: Environment Agency"], ["body", "byline"], "Reuters", ""),
+    (["Source: Office for National Statistics"], ["byline"], "", ""),   # a data credit, not an outlet
+    (["Source: Officials said the deal was close."], ["byline"], "", ""),
+    (["Written by Sally Rooney, the novel sold a million copies in its first year."], ["body"], "", ""),
+    (["Subscribe To Our Newsletter"], ["newsletter"], "", ""),
+])
+def test_credits_and_prose_that_look_like_header_fields(lines, roles, outlet, author):
+    from kit.corpus import build_article
+
+    body = "The council said repairs would take weeks and cost millions of pounds to complete."
+    text = "Floodwaters recede in Marlow Valley\n\n" + "\n\n".join(lines) + "\n\n" + body + "\n"
+    art = build_article("c", "c.txt", text.encode("utf-8"))
+    assert art.roles[1:-1] == roles and (art.meta["outlet"], art.meta["author"]) == (outlet, author)
+
+
+def test_title_label_does_not_hide_a_repeated_title():
+    from kit.corpus import build_article
+
+    text = ("Title: Floodwaters recede in Marlow Valley\n\nFloodwaters recede in Marlow Valley\n\n"
+            "Residents began returning to their homes on Sunday after the river fell, officials said.\n")
+    assert build_article("t", "t.txt", text.encode("utf-8")).roles == ["title", "title_duplicate", "body"]
+
+
 @pytest.mark.parametrize(("byline", "outlet"), [
     ("Staff reporter | Valley Gazette", "Valley Gazette"),
     ("By Jane Doe • The Daily Star", "The Daily Star"),
