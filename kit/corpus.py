@@ -65,13 +65,16 @@ def decode_bytes(data: bytes) -> tuple[str, list[str]]:
     return text, problems
 
 
-#: Latin-script code pages charset-normalizer picks for short Western text it cannot place: a
-#: single byte such as 0xB4 (an accent used as an apostrophe) sends it to a Baltic, Vietnamese
-#: or Central European page, which turns "São Paulo" into "Sćo Paulo". Between these, cp1252
-#: and cp1250 the kit decides itself (:func:`decode`). Its Turkish and Cyrillic picks stand.
-_CONFUSABLE = frozenset({"latin_1", "iso8859_1", "cp1250", "iso8859_2", "mac_latin2", "cp1257", "iso8859_4",
-                         "iso8859_10", "iso8859_13", "cp1258", "iso8859_3", "iso8859_14", "iso8859_15",
-                         "iso8859_16", "mac_roman"})
+#: Code pages of other scripts: charset-normalizer's pick stands when most of the text's letters
+#: are outside ASCII (a Russian or Greek article); on mostly-ASCII text such a pick is a guess
+#: (English with a few accents came out as cp775, cp932 or big5).
+_OTHER_SCRIPTS = frozenset({"cp1251", "koi8_r", "koi8_u", "iso8859_5", "mac_cyrillic", "cp866", "cp855",
+                            "cp1253", "iso8859_7", "mac_greek", "cp1255", "iso8859_8", "cp1256", "iso8859_6",
+                            "cp874", "tis_620", "big5", "big5hkscs", "gb2312", "gb18030", "gbk", "hz", "shift_jis",
+                            "cp932", "euc_jp", "euc_jis_2004", "iso2022_jp", "euc_kr", "cp949", "johab"})
+#: Turkish code pages: they differ from cp1252 in six letters only, which no symbol test tells
+#: apart, so the detector's pick stands.
+_TURKISH = frozenset({"cp1254", "iso8859_9"})
 # A character that is neither a letter nor word punctuation, between two letters: "Za¿ó³æ" is
 # Polish read with the wrong code page; "mayor´s" (an accent for an apostrophe) is not.
 _INSIDE_WORD = re.compile(r"(?<=[^\W\d_])[^\s'\u2019\u00b4`.\-\u00b7](?=[^\W\d_])")
@@ -84,11 +87,12 @@ def _oddities(text: str) -> int:
 def decode(data: bytes) -> tuple[str, str, list[str]]:
     """Decode file bytes to text: ``(text, encoding, problems)``.
 
-    UTF-8 (a byte-order mark is dropped: ``utf-8-sig``), UTF-16 with a byte-order mark, else
-    the encoding charset-normalizer finds most likely. When that is a Latin-script code page it
-    often confuses with Western text (:data:`_CONFUSABLE`), the kit picks between it, cp1252
-    and cp1250 the one that puts the fewest symbols inside words ("Za¿ó³æ" is Polish read as
-    cp1252), cp1252 (what Western web pages use) on a tie."""
+    UTF-8 (a byte-order mark is dropped: ``utf-8-sig``), UTF-16 with a byte-order mark (``utf-16``), else
+    the encoding charset-normalizer finds most likely when it is Turkish, or another script's
+    and most letters are outside ASCII. Otherwise cp1252, unless the detector's pick or cp1250
+    puts at least two fewer symbols inside words ("Za¿ó³æ" is Polish read as cp1252): on short
+    mostly-English text the detector's pick is often a Baltic, Vietnamese or even Japanese code
+    page, which turns "São Paulo" into "Sćo Paulo"."""
     problems: list[str] = []
     if data.startswith(b"\xef\xbb\xbf"):
         try:
@@ -98,7 +102,8 @@ def decode(data: bytes) -> tuple[str, str, list[str]]:
     for bom, enc in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
         if data.startswith(bom):
             problems.append(f"encoding: {enc} (byte-order mark)")
-            return data[2:].decode(enc, errors="replace"), enc, problems
+            # named "utf-16": decoding the file's bytes with it gives this text (the mark read, not kept)
+            return data[2:].decode(enc, errors="replace"), "utf-16", problems
     try:
         return data.decode("utf-8"), "utf-8", problems
     except UnicodeDecodeError:
@@ -111,12 +116,21 @@ def decode(data: bytes) -> tuple[str, str, list[str]]:
         guess = best.encoding if best is not None else None
     except Exception:  # noqa: BLE001 - any detector failure falls back to cp1252 below
         guess = None
-    if guess is None or guess == "ascii" or guess in _CONFUSABLE:
-        tried = {enc: data.decode(enc, errors="replace") for enc in dict.fromkeys(["cp1252", guess or "cp1252", "cp1250"])}
-        guess = min(tried, key=lambda enc: (_oddities(tried[enc]), tried[enc].count("\ufffd")))
-        text = tried[guess]
-    else:
+    high = sum(1 for x in data if x >= 0x80)
+    letters = high + sum(1 for x in data if 65 <= x <= 90 or 97 <= x <= 122)
+    if guess in _TURKISH or guess in _OTHER_SCRIPTS and high > 0.3 * letters:
         text = data.decode(guess, errors="replace")
+    else:
+        # cp1252 (what Western web pages use) unless another reading puts at least two fewer
+        # symbols inside words: one stray symbol (a leftover "Ã¡" from a double encoding) must
+        # not send the whole file to another code page
+        tried = {enc: data.decode(enc, errors="replace") for enc in dict.fromkeys(["cp1252", guess or "cp1252", "cp1250"])}
+        odd = {enc: (_oddities(t), t.count("\ufffd")) for enc, t in tried.items()}
+        guess = "cp1252"
+        for enc in tried:
+            if odd[enc][0] <= odd["cp1252"][0] - 2 and odd[enc] < odd[guess]:
+                guess = enc
+        text = tried[guess]
     problems.append(f"encoding: not UTF-8, decoded as {guess} (guessed)")
     return text, guess, problems
 

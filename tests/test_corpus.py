@@ -236,7 +236,7 @@ def test_bad_inputs_are_recorded_not_dropped(messy):
     assert c.article("utf16").text.startswith("Officials said")
     # what each file was decoded as; nothing for files that were not decoded
     assert docs["encoding"].to_dict() == {"good": "utf-8", "empty": "utf-8", "blank": "utf-8", "binary": "",
-                                          "latin": "cp1252", "utf16": "utf-16-le", "big": "", "ghost": ""}
+                                          "latin": "cp1252", "utf16": "utf-16", "big": "", "ghost": ""}
 
 
 @pytest.mark.parametrize(("data", "encoding", "text"), [
@@ -244,6 +244,12 @@ def test_bad_inputs_are_recorded_not_dropped(messy):
     ("S\u00e3o Paulo mayor\u00b4s office said Jo\u00e3o Pereira paid \u00a312.\n".encode("latin-1"), "cp1252",
      "S\u00e3o Paulo mayor\u00b4s office said Jo\u00e3o Pereira paid \u00a312.\n"),
     ("\ufeffOfficials said.\r\nThey left.\r\n".encode("utf-8"), "utf-8-sig", "Officials said.\r\nThey left.\r\n"),
+    ("Officials said.\n".encode("utf-16"), "utf-16", "Officials said.\n"),
+    # one stray double-encoded "Ã¡" in cp1252 text: still cp1252, not Central European
+    ("Señor Núñez met JuliÃ¡n Castro in São Paulo on Monday, the mayor’s office said.\n".encode("cp1252"), "cp1252",
+     "Señor Núñez met JuliÃ¡n Castro in São Paulo on Monday, the mayor’s office said.\n"),
+    ("Президент заявил во вторник, что переговоры продолжатся.\n".encode("cp1251"), "cp1251",
+     "Президент заявил во вторник, что переговоры продолжатся.\n"),
     ("Za\u017c\u00f3\u0142\u0107 g\u0119\u015bl\u0105 ja\u017a\u0144, powiedzia\u0142 minister "
      "w Warszawie we wtorek.\n".encode("cp1250"), None, "Za\u017c\u00f3\u0142\u0107"),
 ])
@@ -251,6 +257,7 @@ def test_decode_names_the_encoding_it_used(tmp_path, data, encoding, text):
     got, enc, problems = decode(data)
     if encoding is not None:
         assert (got, enc) == (text, encoding)
+        assert data.decode(enc) == got  # what the encoding column says reproduces the text
     else:  # a Central European text stays readable
         assert got.startswith(text), (enc, got)
     path = tmp_path / "a.txt"
