@@ -68,7 +68,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         # kit.corpus is only imported when needed (an unchanged rebuild never does): a
         # CorpusError can only have come from it once it is loaded.
         corpus_mod = sys.modules.get("kit.corpus")
-        if isinstance(exc, FileNotFoundError) or (corpus_mod is not None and isinstance(exc, corpus_mod.CorpusError)):
+        # a pipeline that is not installed (kit.nlp.ModelNotFound, from `kit report` too)
+        if (isinstance(exc, FileNotFoundError) or type(exc).__name__ == "ModelNotFound"
+                or (corpus_mod is not None and isinstance(exc, corpus_mod.CorpusError))):
             print(f"kit: error: {exc}", file=sys.stderr)
             return 2
         raise

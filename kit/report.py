@@ -157,7 +157,10 @@ def _execute(path: Path, executed: Path, *, corpus: Path, tables: Path, timeout:
     error = ""
     try:
         pm.execute_notebook(
-            str(path), str(executed), parameters={"corpus": str(corpus), "out": str(tables), "options": options or {}},
+            # `options` only when there are some: a notebook of the user's without that
+            # parameter then runs without papermill's "unknown parameter" warning
+            str(path), str(executed), parameters={"corpus": str(corpus), "out": str(tables),
+                                                  **({"options": options} if options else {})},
             kernel_name=kernel, language="python", cwd=str(path.parent), progress_bar=False,
             log_output=False, execution_timeout=timeout, request_save_on_cell_execute=False,
             **kernel_options(),
@@ -267,7 +270,7 @@ def report(
         t0 = time.perf_counter()
         say(f"[{k}/{len(paths)}] running {path.name} ...")
         nb, error = _execute(path, executed_dir / path.name, corpus=corpus, tables=tables_dir, timeout=timeout,
-                             kernel=kernel, options={k: v for k, v in options.items() if k != "n_process"})
+                             kernel=kernel, options={key: v for key, v in options.items() if key != "n_process"})
         title, summary = _blurb(nb)
         page = Page(notebook=path, html=out / f"{path.stem}.html", title=title or path.stem, summary=summary,
                     ok=not error, error=error)

@@ -217,6 +217,13 @@ def test_cli_report_exit_0_and_prints_index(monkeypatch, tmp_path, capsys):
     assert executed.cells[-1].outputs[0]["data"]["text/plain"] == "5"  # 4 files + the manifest's ghost row
 
 
+def test_cli_report_with_a_pipeline_not_installed_exits_2(tmp_path, capsys):
+    assert main(["report", str(CORPORA["other"]), "--out", str(tmp_path / "rep"), "--model", "no_such_model",
+                 "-q"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("kit: error:") and "'no_such_model' is not installed" in err
+
+
 def test_cli_report_build_options_reach_the_notebooks(monkeypatch, tmp_path, capsys):
     """`kit report --aliases FILE`: the tables are built with it, and each notebook's own
     `kit.build(corpus, out, **options)` finds that build instead of making one without it."""
