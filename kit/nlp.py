@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 import numpy as np
 import pandas as pd
 import spacy
-from spacy.attrs import IS_LOWER, IS_SPACE, ORTH, SENT_START, SPACY
+from spacy.attrs import IDX, IS_LOWER, IS_SPACE, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -41,6 +41,9 @@ _CLOSERS = ('"', "\u201d", "\u2019", "'", ")", "]")
 _OPENERS = ('"', "\u201c", "\u2018", "(", "[")
 _FINAL = (".", "!", "?", "\u2026")
 _DASHES = ("\u2014", "\u2013", "--", "-")
+#: A wire dateline opening a paragraph: capitals, maybe ", date", maybe "(Agency)", a dash.
+_DATELINE = re.compile(r"(?m)^[A-Z][A-Z .'\u2019-]{2,40}(?:,[^()\n\u2013\u2014]{0,30})?[ \t]*"
+                       r"(?:\([^)\n]{1,40}\))?[ \t]*(?:[\u2013\u2014]|--?)[ \t]+(?=\S)")
 
 
 @functools.lru_cache(maxsize=8)
@@ -73,7 +76,19 @@ def sentence_guards(doc: Doc) -> Doc:
     guard = ((among(tok, _CLOSERS) & glued & among(prev, _FINAL)) | among(tok, _DASHES) | opener_before
              | (lower[1:] & ~among(prev, _FINAL + _CLOSERS + (":", ";"))))
     guard &= (start[1:] != 1) & ~space[1:] & ~space[:-1]
-    if guard.any():
+    # A wire dateline ("MARLOW —", "FRANKFURT, March 6 (Reuters) -") is a sentence of its own:
+    # joined to the first one, the parser can make the place a second subject ("MARLOW ...
+    # the mayor said" gave the speaker MARLOW).
+    after = np.array([m.end() for m in _DATELINE.finditer(doc.text)], dtype=np.int64)
+    if len(after):
+        idx = doc.to_array([IDX]).astype(np.int64).reshape(-1)
+        at = np.searchsorted(idx, after)
+        ok = (at > 0) & (at < len(doc))
+        at, after = at[ok], after[ok]
+        at = at[idx[at] == after]  # a token starts right after the dash
+        guard[at - 1] = False
+        start[at] = 1
+    if guard.any() or len(after):
         start[1:][guard] = -1
         doc.from_array([SENT_START], start.astype(np.uint64).reshape(-1, 1))
     return doc

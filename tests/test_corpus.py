@@ -506,9 +506,12 @@ def test_outlet_named_in_a_byline(byline, outlet):
     # a closing quote glued to the full stop stays with its sentence
     ('"Our members have waited three years for a fair contract." The port said no.',
      ['"Our members have waited three years for a fair contract."', "The port said no."]),
-    # a dash never opens a sentence: "MARLOW", "—", "Residents ..." was three
-    ("MARLOW — Residents began returning to their homes on Sunday after the river peaked.",
-     ["MARLOW — Residents began returning to their homes on Sunday after the river peaked."]),
+    # a dash never opens a sentence ("MARLOW", "—", "Residents ..." was three), and a wire
+    # dateline is a sentence of its own (joined, the parser made MARLOW a speaker)
+    ("MARLOW — Residents began returning to their homes on Sunday after the river peaked, the mayor said.",
+     ["MARLOW —", "Residents began returning to their homes on Sunday after the river peaked, the mayor said."]),
+    ("Prices rose again — and again — officials said on Tuesday.",
+     ["Prices rose again — and again — officials said on Tuesday."]),
     # a lower-case headline is one sentence; a blank line still ends one
     ("café owners in São Paulo protest new tax\n\nOwners marched on Monday.",
      ["café owners in São Paulo protest new tax", "Owners marched on Monday."]),
