@@ -1395,20 +1395,28 @@ def resolve(quotes: pd.DataFrame, mentions: pd.DataFrame, entities: pd.DataFrame
         return out
 
     persons_of: dict[str, list[str]] = {}
+    # names of the corpus's entities that are not people (a place, an organisation)
+    other_keys = {name_key(str(e)): True for e, lab in ent_label.items() if lab != "PERSON"}
 
     def _person_named(doc_id: str, text: str) -> str | None:
-        """The article's only PERSON entity whose first or last words are ``text``."""
-        if index is None:
+        """The article's person named ``text`` exactly, else its only PERSON entity whose first
+        or last words are ``text``; never for a text in capitals (a dateline: "MARLOW") or one
+        the corpus knows as something other than a person ("Washington" the government)."""
+        if index is None or text.isupper():
+            return None
+        key = name_key(text)
+        if not key or ent_label.get(text, "PERSON") != "PERSON" or other_keys.get(key):
             return None
         if doc_id not in persons_of:
             ents, labs = index.cols["entity"], index.cols.get("label")
             persons_of[doc_id] = list(dict.fromkeys(
                 str(ents[j]) for j in index.rows(doc_id)
                 if str(ent_label.get(ents[j], labs[j] if labs is not None else "")) == "PERSON"))
-        key = name_key(text)
-        if not key:
-            return None
-        hits = [p for p in persons_of[doc_id] if len(name_key(p)) > len(key)
+        people = persons_of[doc_id]
+        exact = [p for p in people if name_key(p) == key]
+        if exact:
+            return exact[0]
+        hits = [p for p in people if len(name_key(p)) > len(key)
                 and (name_key(p)[:len(key)] == key or name_key(p)[-len(key):] == key)]
         return hits[0] if len(hits) == 1 else None
 

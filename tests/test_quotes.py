@@ -362,6 +362,8 @@ def test_resolve_by_head_overlap_antecedent_and_unknown() -> None:
     ("Maria", "Maria Lopez"),   # a given name, likewise
     ("Kim", "Kim"),             # two people it could be: the text itself, as before
     ("Ortega", "Ortega"),       # no such person in the article
+    ("Washington", "Washington"),  # the corpus knows it as a place, not as Ryan Washington
+    ("MARLOW", "MARLOW"),       # capitals: a dateline, not Jane Marlow
 ])
 def test_name_the_ner_missed_is_the_articles_person(speaker: str, named: str) -> None:
     q = pd.DataFrame([dict(doc_id="d", quote_id="d:q0", kind="indirect", quote="x", start_char=0, end_char=1,
@@ -372,11 +374,27 @@ def test_name_the_ner_missed_is_the_articles_person(speaker: str, named: str) ->
         dict(doc_id="d", start_char=10, end_char=21, text="Maria Lopez", label="PERSON", entity="Maria Lopez"),
         dict(doc_id="d", start_char=40, end_char=51, text="Kim Jong Un", label="PERSON", entity="Kim Jong Un"),
         dict(doc_id="d", start_char=60, end_char=71, text="Kim Yo Jong", label="PERSON", entity="Kim Yo Jong"),
+        dict(doc_id="d", start_char=80, end_char=95, text="Ryan Washington", label="PERSON", entity="Ryan Washington"),
+        dict(doc_id="d", start_char=100, end_char=111, text="Jane Marlow", label="PERSON", entity="Jane Marlow"),
         dict(doc_id="other", start_char=0, end_char=12, text="Luis Ortega", label="PERSON", entity="Luis Ortega"),
+        dict(doc_id="other", start_char=20, end_char=30, text="Washington", label="GPE", entity="Washington"),
     ])
-    ents = pd.DataFrame({"entity": ["Maria Lopez", "Kim Jong Un", "Kim Yo Jong", "Luis Ortega"],
-                         "label": ["PERSON"] * 4})
+    ents = pd.DataFrame({"entity": ["Maria Lopez", "Kim Jong Un", "Kim Yo Jong", "Ryan Washington", "Jane Marlow",
+                                    "Luis Ortega", "Washington"], "label": ["PERSON"] * 6 + ["GPE"]})
     assert resolve(q, mentions, ents)["speaker"].tolist() == [named]
+
+
+def test_name_the_ner_missed_that_is_a_whole_persons_name() -> None:
+    # "Lopez" is an entity of its own (an alias file kept it apart): the exact name wins
+    q = pd.DataFrame([dict(doc_id="d", quote_id="d:q0", kind="indirect", quote="x", start_char=0, end_char=1,
+                           speaker="", speaker_text="Lopez", speaker_start=300, speaker_end=305, cue="told",
+                           speaker_kind="name", speaker_head_start=300, speaker_head_end=305, speaker_candidates=[])])
+    mentions = pd.DataFrame([
+        dict(doc_id="d", start_char=10, end_char=21, text="Maria Lopez", label="PERSON", entity="Maria Lopez"),
+        dict(doc_id="d", start_char=40, end_char=45, text="Lopez", label="PERSON", entity="Lopez"),
+    ])
+    ents = pd.DataFrame({"entity": ["Maria Lopez", "Lopez"], "label": ["PERSON", "PERSON"]})
+    assert resolve(q, mentions, ents)["speaker"].tolist() == ["Lopez"]
 
 
 def test_resolve_empty() -> None:
