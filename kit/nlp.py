@@ -60,7 +60,7 @@ def sentence_guards(doc: Doc) -> Doc:
     line (a lower-case headline split in two). A blank line still starts a sentence.
 
     Works on the token arrays: a Python loop over spaCy tokens cost 3 ms a document."""
-    if len(doc) < 2:
+    if len(doc) < 2 or doc.has_annotation("DEP"):  # only before the parser: after it, bounds are the parse's
         return doc
     arr = doc.to_array([ORTH, SPACY, IS_SPACE, IS_LOWER, SENT_START])
     orth, ws, space, lower = arr[:, 0], arr[:, 1] != 0, arr[:, 2] != 0, arr[:, 3] != 0
