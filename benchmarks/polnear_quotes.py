@@ -35,9 +35,9 @@ Run: ``.venv/bin/python benchmarks/polnear_quotes.py [--split test] [--limit N] 
 Last run (test split, en_core_web_sm 3.8.0, 2 cores), P/R/F1 in %:
 
     system                      match    source           cue              content
-    kit (default)               exact    86.3/51.1/64.2   80.7/42.0/55.3   69.7/36.0/47.4
-    kit (default)               overlap  92.3/55.3/69.2   92.8/48.2/63.4   97.5/49.8/65.9
-    kit (mixed whole + objects) exact    85.7/53.2/65.6   79.6/43.6/56.4   71.2/38.7/50.2
+    kit (default)               exact    86.5/51.2/64.3   80.7/42.0/55.3   69.7/36.0/47.4
+    kit (default)               overlap  92.4/55.4/69.2   92.8/48.2/63.4   97.5/49.8/65.9
+    kit (mixed whole + objects) exact    85.9/53.3/65.8   79.6/43.6/56.4   71.2/38.7/50.2
     textacy direct_quotations   exact    66.5/13.0/21.7   86.6/15.0/25.6   71.1/12.3/21.0
     textacy direct_quotations   overlap  92.2/18.4/30.6   91.8/16.1/27.4   98.1/17.8/30.1
 
