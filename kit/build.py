@@ -514,7 +514,6 @@ class _Spool:
                     parts[c] = [pd.Series(cats.take(k), dtype=object) for k in parts[c]]
                 parts[c].append(col.reset_index(drop=True))
             del df
-            col = None  # noqa: F841 - a column holds its piece's memory
         if columns is None:  # no rows at all
             return [empty] if empty is not None else []
         # Column by column into a frame that keeps each as its own block: concatenating whole

@@ -32,6 +32,7 @@ from spacy.tokens import Doc, Span, Token
 from kit import docview
 from kit.corpus import Article
 from kit.entities import MentionIndex
+from kit.nlp import DATELINE
 
 __all__ = [
     "TIMEX_COLUMNS", "EVENT_COLUMNS", "DATE_DTYPE", "Resolved", "resolve", "weekday_on", "month_on", "iso_week", "holiday_on",
@@ -1422,7 +1423,8 @@ def find_timexes(
 
 
 _APPOSITION_GAP = re.compile(r"[\s,]*(?:\(\s*)?(?:on|in)?\s*")
-_LIST_GAP = re.compile(r"[\s,]*(?:and|or|&)?[\s,]*(?:on|in)?\s*")
+#: Between the first dates of a list: a comma or a conjunction ("on Monday, on Tuesday and ...").
+_LIST_GAP = re.compile(r"\s*(?:,\s*(?:and|or|&)?|and|or|&)\s*(?:on|in)?\s*")
 _WEEKDAY_NAME = re.compile(rf"\b{_WD}")
 
 
@@ -1449,7 +1451,7 @@ def _appositions(rows: list[dict], text: str) -> None:
             continue
         c = rows[i + 2] if i + 2 < len(rows) else None
         tail = text[b["end"]:c["start"]] if c is not None and c["start"] >= b["end"] else None
-        if tail is not None and _LIST_GAP.fullmatch(tail) and re.search(r",|\band\b|\bor\b|&", tail):
+        if tail is not None and _LIST_GAP.fullmatch(tail):
             continue
         counted, named = a["date_start"], b["date_start"]
         if b["anchor"] != "absolute":
@@ -1595,10 +1597,9 @@ CANDIDATE_COLUMNS = ["doc_id", "sent_start", "sent_end", "timex_start", "timex_e
                      "date_start", "date_end", "predicate", "event", "participant_texts",
                      "participant_spans", "evidence", "subject_span", "protagonist"]
 _PERSONAL = {"he", "she", "him", "her"}
-# A wire dateline opening a paragraph ("FRANKFURT, March 6 (Reuters) -", "KATHMANDU, Nepal (AP) —"):
-# it dates and places the report, so neither its date nor its names make a happening.
-_DATELINE = re.compile(r"(?m)^[A-Z][A-Z .'\u2019-]{2,40}(?:,[^()\n\u2013\u2014]{0,30})?[ \t]*"
-                       r"(?:\([^)\n]{1,40}\))?[ \t]*[-\u2013\u2014]{1,2}[ \t]+")
+# A wire dateline opening a paragraph dates and places the report, so neither its date nor its
+# names make a happening.
+_DATELINE = DATELINE
 
 
 def _predicate(doc: Doc, span: Span) -> Token:

@@ -75,6 +75,8 @@ _OTHER_SCRIPTS = frozenset({"cp1251", "koi8_r", "koi8_u", "iso8859_5", "mac_cyri
 #: Turkish code pages: they differ from cp1252 in six letters only, which no symbol test tells
 #: apart, so the detector's pick stands.
 _TURKISH = frozenset({"cp1254", "iso8859_9"})
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+_ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
 # A character that is neither a letter nor word punctuation, between two letters: "Za¿ó³æ" is
 # Polish read with the wrong code page; "mayor´s" (an accent for an apostrophe) is not.
 _INSIDE_WORD = re.compile(r"(?<=[^\W\d_])[^\s'\u2019\u00b4`.\-\u00b7](?=[^\W\d_])")
@@ -116,8 +118,8 @@ def decode(data: bytes) -> tuple[str, str, list[str]]:
         guess = best.encoding if best is not None else None
     except Exception:  # noqa: BLE001 - any detector failure falls back to cp1252 below
         guess = None
-    high = sum(1 for x in data if x >= 0x80)
-    letters = high + sum(1 for x in data if 65 <= x <= 90 or 97 <= x <= 122)
+    high = len(data) - len(data.translate(None, _HIGH_BYTES))  # counted in C, not per byte
+    letters = high + len(data) - len(data.translate(None, _ASCII_LETTERS))
     if guess in _TURKISH or guess in _OTHER_SCRIPTS and high > 0.3 * letters:
         text = data.decode(guess, errors="replace")
     else:
@@ -686,7 +688,7 @@ class Article:
     body_view: TextView | None = None
     sha1: str = ""
     analysable: bool = True
-    encoding: str = "utf-8"
+    encoding: str = ""  # what the bytes were decoded as; empty until they are
 
     @property
     def text(self) -> str:
@@ -832,7 +834,6 @@ def _infer_meta(texts: Sequence[str], roles: Sequence[str]) -> dict:
                     outlets.append(_strip_edition(tail))
             elif dw == tw and len(d) > len(title) and d.count('"') + d.count("“") > title.count('"'):
                 meta["title"] = d
-    # "Source: Mountain Herald" (often a credit at the end) names where the story came from
     outlets = [o for o in outlets + known + copyright_ if o]
     if not outlets:
         # A wire dateline names the agency that wrote the story: "FRANKFURT, March 6 (Reuters) -".
@@ -924,7 +925,6 @@ def _published_from_url(url: str) -> pd.Timestamp | None:
 def build_article(doc_id: str, path: str, data: bytes | None, *, max_bytes: int = MAX_BYTES) -> Article:
     """Read one file's bytes into an :class:`Article` (roles, metadata, clean views, problems)."""
     art = Article(doc_id=doc_id, path=path)
-    art.encoding = ""  # until the bytes are decoded
     if data is None:
         art.problems.append("file missing")
         art.analysable = False

@@ -19,7 +19,7 @@ from kit import (
 )
 from kit.corpus import Article
 
-__all__ = ["DEFAULT_MODEL", "SENTENCE_COLUMNS", "load_pipeline", "parse", "doc_sentences", "sentence_rows",
+__all__ = ["DATELINE", "DEFAULT_MODEL", "SENTENCE_COLUMNS", "load_pipeline", "parse", "doc_sentences", "sentence_rows",
            "sentences_frame"]
 
 _BREAK = re.compile(r"\n\s*\n")
@@ -41,9 +41,11 @@ _CLOSERS = ('"', "\u201d", "\u2019", "'", ")", "]")
 _OPENERS = ('"', "\u201c", "\u2018", "(", "[")
 _FINAL = (".", "!", "?", "\u2026")
 _DASHES = ("\u2014", "\u2013", "--", "-")
-#: A wire dateline opening a paragraph: capitals, maybe ", date", maybe "(Agency)", a dash.
-_DATELINE = re.compile(r"(?m)^[A-Z][A-Z .'\u2019-]{2,40}(?:,[^()\n\u2013\u2014]{0,30})?[ \t]*"
-                       r"(?:\([^)\n]{1,40}\))?[ \t]*(?:[\u2013\u2014]|--?)[ \t]+(?=\S)")
+#: A wire dateline opening a paragraph ("FRANKFURT, March 6 (Reuters) -", "KATHMANDU, Nepal
+#: (AP) —"): capitals, maybe ", date", maybe "(Agency)", a dash. Its own sentence here; the
+#: chronology neither dates nor names a happening from it.
+DATELINE = re.compile(r"(?m)^[A-Z][A-Z .'\u2019-]{2,40}(?:,[^()\n\u2013\u2014]{0,30})?[ \t]*"
+                      r"(?:\([^)\n]{1,40}\))?[ \t]*[-\u2013\u2014]{1,2}[ \t]+")
 
 
 @functools.lru_cache(maxsize=8)
@@ -79,7 +81,7 @@ def sentence_guards(doc: Doc) -> Doc:
     # A wire dateline ("MARLOW —", "FRANKFURT, March 6 (Reuters) -") is a sentence of its own:
     # joined to the first one, the parser can make the place a second subject ("MARLOW ...
     # the mayor said" gave the speaker MARLOW).
-    after = np.array([m.end() for m in _DATELINE.finditer(doc.text)], dtype=np.int64)
+    after = np.array([m.end() for m in DATELINE.finditer(doc.text)], dtype=np.int64)
     if len(after):
         idx = doc.to_array([IDX]).astype(np.int64).reshape(-1)
         at = np.searchsorted(idx, after)

@@ -1396,7 +1396,7 @@ def resolve(quotes: pd.DataFrame, mentions: pd.DataFrame, entities: pd.DataFrame
 
     persons_of: dict[str, list[str]] = {}
     # names of the corpus's entities that are not people (a place, an organisation)
-    other_keys = {name_key(str(e)): True for e, lab in ent_label.items() if lab != "PERSON"}
+    other_keys = {name_key(str(e)) for e, lab in ent_label.items() if lab != "PERSON"}
 
     def _person_named(doc_id: str, text: str) -> str | None:
         """The article's person named ``text`` exactly, else its only PERSON entity whose first
@@ -1405,7 +1405,7 @@ def resolve(quotes: pd.DataFrame, mentions: pd.DataFrame, entities: pd.DataFrame
         if index is None or text.isupper():
             return None
         key = name_key(text)
-        if not key or ent_label.get(text, "PERSON") != "PERSON" or other_keys.get(key):
+        if not key or key in other_keys:
             return None
         if doc_id not in persons_of:
             ents, labs = index.cols["entity"], index.cols.get("label")

@@ -286,8 +286,8 @@ def report(
 
 def main_cli(args: argparse.Namespace) -> int:
     """``kit report``: 0 when every notebook ran, 1 when one failed (its page shows the error)."""
-    options = {"model": args.model, "aliases": str(Path(args.aliases).resolve()) if args.aliases else None,
-               "capitals": args.capitals_as_countries, "n_process": args.processes}
+    options = {"model": args.model, "aliases": args.aliases, "capitals": args.capitals_as_countries,
+               "n_process": args.processes}
     rep = report(args.corpus, args.out, progress=not args.quiet,
                  build_options={k: v for k, v in options.items() if v not in (None, False)})
     failed = [p for p in rep.pages if not p.ok]
